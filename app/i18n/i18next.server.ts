@@ -1,0 +1,37 @@
+import { createCookie } from "@remix-run/node";
+import { createInstance, type TFunction } from "i18next";
+import { RemixI18Next } from "remix-i18next/server";
+import { fallbackLanguage, i18nConfig, isLanguage, supportedLanguages, type Language } from "./config";
+
+export const languageCookie = createCookie("manabi_lang", {
+  path: "/",
+  sameSite: "lax",
+  httpOnly: true,
+  maxAge: 60 * 60 * 24 * 365,
+});
+
+const detector = new RemixI18Next({
+  detection: {
+    supportedLanguages: [...supportedLanguages],
+    fallbackLanguage,
+    cookie: languageCookie,
+    order: ["cookie", "header"],
+  },
+  i18next: i18nConfig,
+});
+
+/** The signed-in person's preference, else the cookie, else Accept-Language, else Japanese. */
+export async function detectLanguage(
+  request: Request,
+  user?: { preferredLanguage: string | null } | null,
+): Promise<Language> {
+  if (user && isLanguage(user.preferredLanguage)) return user.preferredLanguage;
+  const detected = await detector.getLocale(request);
+  return isLanguage(detected) ? detected : fallbackLanguage;
+}
+
+export async function getFixedT(language: Language): Promise<TFunction> {
+  const instance = createInstance();
+  await instance.init({ ...i18nConfig, lng: language });
+  return instance.getFixedT(language);
+}

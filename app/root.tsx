@@ -1,0 +1,82 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { getSession, viewerOf } from "~/auth/session.server";
+import { ensureCsrfToken } from "~/auth/csrf.server";
+import { detectLanguage } from "~/i18n/i18next.server";
+import { fallbackLanguage } from "~/i18n/config";
+import { AppShell } from "~/ui/app-shell";
+import { ErrorPage } from "~/ui/error-page";
+import { useNonce } from "~/ui/nonce";
+import { readToast } from "~/ui/toast.server";
+import stylesheet from "~/tailwind.css?url";
+import "~/load-context";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await getSession(request);
+  const language = await detectLanguage(request, user);
+  const csrf = await ensureCsrfToken(request);
+  const toast = await readToast(request);
+  const headers = new Headers();
+  if (csrf.setCookie) headers.append("Set-Cookie", csrf.setCookie);
+  if (toast.setCookie) headers.append("Set-Cookie", toast.setCookie);
+  return data(
+    {
+      language,
+      viewer: user ? viewerOf(user) : null,
+      csrfToken: csrf.token,
+      toast: toast.toast,
+      requestId: context.requestId ?? null,
+      today: new Date().toISOString(),
+    },
+    { headers },
+  );
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const rootData = useRouteLoaderData<typeof loader>("root");
+  const language = rootData?.language ?? fallbackLanguage;
+  const { i18n } = useTranslation();
+  const nonce = useNonce();
+  useEffect(() => {
+    if (i18n.language !== language) void i18n.changeLanguage(language);
+  }, [i18n, language]);
+  return (
+    <html lang={language} dir="ltr">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return (
+    <AppShell>
+      <Outlet />
+    </AppShell>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <AppShell>
+      <ErrorPage />
+    </AppShell>
+  );
+}

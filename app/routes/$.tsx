@@ -1,0 +1,17 @@
+import type { MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/i18n/meta";
+import { ErrorPage } from "~/ui/error-page";
+
+export async function loader() {
+  throw new Response("Not found", { status: 404 });
+}
+
+export default function NotFound() {
+  return <ErrorPage status={404} />;
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "errors.404.title");
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

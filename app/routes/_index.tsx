@@ -1,0 +1,70 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUser } from "~/auth/session.server";
+import { formatDate, formatPersonName } from "~/i18n/format";
+import { pageTitle } from "~/i18n/meta";
+import { NAV_ITEMS } from "~/ui/app-shell";
+import { ErrorPage } from "~/ui/error-page";
+import { useLanguage, useRootData } from "~/ui/use-viewer";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request);
+  return null;
+}
+
+const CARDS: Record<string, { title: string; body: string; icon: string }> = {
+  "/learn": { title: "home.learningCard", body: "home.learningCardBody", icon: "📘" },
+  "/tools": { title: "home.toolsCard", body: "home.toolsCardBody", icon: "🛠️" },
+  "/team": { title: "home.teamCard", body: "home.teamCardBody", icon: "👥" },
+  "/hr": { title: "home.hrCard", body: "home.hrCardBody", icon: "🏢" },
+  "/authoring": { title: "home.authoringCard", body: "home.authoringCardBody", icon: "✍️" },
+  "/admin": { title: "home.adminCard", body: "home.adminCardBody", icon: "🔐" },
+};
+
+export default function Home() {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const root = useRootData();
+  const viewer = root?.viewer;
+  if (!viewer) return null;
+  const permissions = new Set<string>(viewer.permissions);
+  const cards = NAV_ITEMS.filter((i) => CARDS[i.to] && (i.permission === null || permissions.has(i.permission)));
+  return (
+    <div className="space-y-8">
+      <section className="rounded-2xl bg-gradient-to-br from-indigo-600 to-indigo-800 p-8 text-white shadow-sm">
+        <p className="text-sm text-indigo-100">{root?.today ? t("home.today", { date: formatDate(root.today, language) }) : null}</p>
+        <h1 className="mt-1 text-3xl font-bold tracking-tight">
+          {t("home.greeting", { name: formatPersonName(viewer, language) })}
+        </h1>
+        <p className="mt-3 max-w-2xl text-indigo-50">{t("home.intro")}</p>
+      </section>
+      <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="home-cards">
+        {cards.map((item) => {
+          const card = CARDS[item.to]!;
+          return (
+            <li key={item.to}>
+              <Link
+                to={item.to}
+                className="flex h-full flex-col rounded-xl border border-slate-200 bg-white p-6 shadow-sm transition hover:border-indigo-300 hover:shadow-md focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600"
+              >
+                <span aria-hidden="true" className="text-2xl">
+                  {card.icon}
+                </span>
+                <h2 className="mt-3 text-lg font-semibold text-slate-900">{t(card.title)}</h2>
+                <p className="mt-1 flex-1 text-sm text-slate-700">{t(card.body)}</p>
+                <span className="mt-4 text-sm font-semibold text-indigo-700">{t("home.open")} →</span>
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "home.title");
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,148 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { readForm } from "~/auth/csrf.server";
+import { demoAccounts } from "~/auth/demo.server";
+import { safeRedirect } from "~/auth/safe-redirect";
+import { createSessionCookie, requireAnonymous } from "~/auth/session.server";
+import { signIn } from "~/auth/sign-in.server";
+import { formatTime } from "~/i18n/format";
+import { pageTitle } from "~/i18n/meta";
+import { CsrfInput } from "~/ui/csrf-input";
+import { ErrorPage } from "~/ui/error-page";
+import { Alert, FieldErrors, inputClass, primaryButtonClass } from "~/ui/form";
+import { useLanguage } from "~/ui/use-viewer";
+
+const signInSchema = z.object({
+  email: z
+    .string({ required_error: "auth.signIn.errors.emailRequired" })
+    .trim()
+    .email("auth.signIn.errors.emailInvalid"),
+  password: z.string({ required_error: "auth.signIn.errors.passwordRequired" }).max(1024),
+  redirectTo: z.string().optional(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  return { demo: demoAccounts() };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const formData = await readForm(request);
+  const submission = parseWithZod(formData, { schema: signInSchema });
+  if (submission.status !== "success") {
+    return data({ result: submission.reply({ hideFields: ["password"] }), retryAt: null }, { status: 400 });
+  }
+  const { email, password, redirectTo } = submission.value;
+  const outcome = await signIn(email, password, context.clientIp ?? "unknown");
+  if (!outcome.ok) {
+    const rateLimited = outcome.reason === "rateLimited";
+    return data(
+      {
+        result: submission.reply({
+          hideFields: ["password"],
+          formErrors: [rateLimited ? "auth.signIn.errors.rateLimited" : "auth.signIn.errors.invalidCredentials"],
+        }),
+        retryAt: rateLimited ? outcome.retryAt.toISOString() : null,
+      },
+      { status: rateLimited ? 429 : 401 },
+    );
+  }
+  return redirect(safeRedirect(redirectTo), {
+    headers: { "Set-Cookie": await createSessionCookie(outcome.userId) },
+  });
+}
+
+export default function SignIn() {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const { demo } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    lastResult: actionData?.result,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: signInSchema }),
+  });
+  const submitting = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
+  const formError = form.errors?.[0];
+  return (
+    <div className="mx-auto grid max-w-4xl gap-8 md:grid-cols-[1fr_18rem]">
+      <section className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+        <h1 className="text-2xl font-bold tracking-tight">{t("auth.signIn.heading")}</h1>
+        <p className="mt-2 text-slate-700">{t("auth.signIn.intro")}</p>
+        <div className="mt-6 space-y-4">
+          {searchParams.get("expired") ? <Alert tone="info">{t("auth.signIn.expired")}</Alert> : null}
+          {searchParams.get("signedOut") ? <Alert tone="info">{t("auth.signIn.signedOut")}</Alert> : null}
+          {formError ? (
+            <Alert>
+              {t(formError, {
+                time: actionData?.retryAt ? formatTime(actionData.retryAt, language) : "",
+              })}
+            </Alert>
+          ) : null}
+        </div>
+        <Form method="post" {...getFormProps(form)} className="mt-6 space-y-5">
+          <CsrfInput />
+          <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
+          <div>
+            <label htmlFor={fields.email.id} className="block text-sm font-medium text-slate-800">
+              {t("auth.signIn.email")}
+            </label>
+            <input
+              {...getInputProps(fields.email, { type: "email" })}
+              autoComplete="username"
+              autoFocus
+              className={inputClass}
+            />
+            <FieldErrors id={fields.email.errorId} errors={fields.email.errors} />
+          </div>
+          <div>
+            <label htmlFor={fields.password.id} className="block text-sm font-medium text-slate-800">
+              {t("auth.signIn.password")}
+            </label>
+            <input
+              {...getInputProps(fields.password, { type: "password" })}
+              autoComplete="current-password"
+              className={inputClass}
+            />
+            <FieldErrors id={fields.password.errorId} errors={fields.password.errors} />
+          </div>
+          <button type="submit" className={`${primaryButtonClass} w-full`} disabled={submitting}>
+            {submitting ? t("auth.signIn.submitting") : t("auth.signIn.submit")}
+          </button>
+        </Form>
+      </section>
+      {demo ? (
+        <aside className="rounded-xl border border-dashed border-indigo-300 bg-indigo-50/60 p-6 text-sm" aria-labelledby="demo-heading">
+          <h2 id="demo-heading" className="font-semibold text-indigo-900">
+            {t("auth.signIn.demoHeading")}
+          </h2>
+          <p className="mt-2 text-indigo-900">
+            {t("auth.signIn.demoIntro", { password: demo.password })}
+          </p>
+          <ul className="mt-3 space-y-2">
+            {demo.accounts.map((a) => (
+              <li key={a.email}>
+                <span className="block text-xs font-medium text-indigo-800">{t(`roles.${a.role}`)}</span>
+                <code className="text-indigo-950">{a.email}</code>
+              </li>
+            ))}
+          </ul>
+        </aside>
+      ) : null}
+    </div>
+  );
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.signIn.title");
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,13 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { readForm } from "~/auth/csrf.server";
+import { destroySession } from "~/auth/session.server";
+
+export async function loader() {
+  return redirect("/");
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await readForm(request);
+  return redirect("/login?signedOut=1", { headers: { "Set-Cookie": await destroySession(request) } });
+}

@@ -1,0 +1,25 @@
+import { closeDatabase, databaseHandle } from "#db/client.server";
+import { seedDemoOrganisation } from "#db/seed/seed-demo.server";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "#db/seed/demo-org";
+
+type Log = (line: string) => void;
+
+/**
+ * Runs once before the server listens: applies migrations and, on a fresh embedded database,
+ * seeds the demo organisation. A PostgreSQL server (DATABASE_URL) is never seeded by itself.
+ */
+export async function startup(log: Log = console.log): Promise<void> {
+  const handle = databaseHandle();
+  await handle.migrate();
+  log(handle.kind === "pglite" ? "Database: embedded PostgreSQL (PGlite)" : "Database: PostgreSQL server (DATABASE_URL)");
+  if (handle.kind === "pglite") {
+    const { seeded, people } = await seedDemoOrganisation(handle.db);
+    if (seeded) log(`Seeded the demo organisation (${people} people).`);
+    log("Demo accounts (password: " + DEMO_PASSWORD + "):");
+    for (const a of DEMO_ACCOUNTS) log(`  ${a.role.padEnd(8)} ${a.email}`);
+  }
+}
+
+export async function shutdown(): Promise<void> {
+  await closeDatabase();
+}

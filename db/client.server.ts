@@ -1,0 +1,93 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+/**
+ * One Drizzle schema, two drivers: DATABASE_URL set → a PostgreSQL server through postgres.js;
+ * unset → embedded PostgreSQL (PGlite) persisted under PGLITE_DIR (default .data/pglite).
+ * The query builder API is the same on both; the type is the postgres.js one.
+ */
+export type Database = PostgresJsDatabase<typeof schema>;
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+export type DatabaseConfig = { url?: string; pgliteDir?: string };
+
+type Handle = {
+  db: Database;
+  kind: "pglite" | "postgres";
+  migrate: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export function migrationsFolder(): string {
+  // Works from db/ in source and from build/server in the production bundle.
+  const candidates = [
+    path.join(root, "db/migrations"),
+    path.join(root, "../db/migrations"),
+    path.resolve(process.cwd(), "db/migrations"),
+  ];
+  const found = candidates.find((c) => fs.existsSync(path.join(c, "meta/_journal.json")));
+  if (!found) throw new Error(`Database migrations not found (looked in ${candidates.join(", ")})`);
+  return found;
+}
+
+export function openDatabase(config: DatabaseConfig): Handle {
+  if (config.url) {
+    const client = postgres(config.url, { max: 10, onnotice: () => {} });
+    const db = drizzlePostgres(client, { schema });
+    return {
+      db,
+      kind: "postgres",
+      migrate: () => migratePostgres(db, { migrationsFolder: migrationsFolder() }),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const dir = path.resolve(config.pgliteDir ?? ".data/pglite");
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const client = new PGlite(dir);
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: "pglite",
+    migrate: () =>
+      migratePglite(db as unknown as Parameters<typeof migratePglite>[0], {
+        migrationsFolder: migrationsFolder(),
+      }),
+    close: () => client.close(),
+  };
+}
+
+const globalKey = Symbol.for("manabi.database");
+type GlobalWithDb = typeof globalThis & { [globalKey]?: Handle };
+
+/** The process-wide database, opened on first use from the environment. */
+export function databaseHandle(): Handle {
+  const g = globalThis as GlobalWithDb;
+  if (!g[globalKey]) {
+    g[globalKey] = openDatabase({
+      url: process.env.DATABASE_URL || undefined,
+      pgliteDir: process.env.PGLITE_DIR || undefined,
+    });
+  }
+  return g[globalKey]!;
+}
+
+export function getDb(): Database {
+  return databaseHandle().db;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const g = globalThis as GlobalWithDb;
+  const handle = g[globalKey];
+  delete g[globalKey];
+  if (handle) await handle.close();
+}

@@ -1,0 +1,74 @@
+import { relations } from "drizzle-orm";
+import {
+  boolean,
+  index,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  type AnyPgColumn,
+} from "drizzle-orm/pg-core";
+
+export const LOCALES = ["ja", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Roles that are granted explicitly. "learner" is everyone; "manager" is derived from reports. */
+export const GRANTED_ROLES = ["hr", "author", "admin"] as const;
+export type GrantedRole = (typeof GRANTED_ROLES)[number];
+
+export const departments = pgTable(
+  "departments",
+  {
+    id: text("id").primaryKey(),
+    code: text("code").notNull(),
+    nameJa: text("name_ja").notNull(),
+    nameEn: text("name_en").notNull(),
+    parentId: text("parent_id").references((): AnyPgColumn => departments.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("departments_code_key").on(t.code)],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    passwordHash: text("password_hash"),
+    displayName: text("display_name").notNull(),
+    familyName: text("family_name").notNull(),
+    givenName: text("given_name").notNull(),
+    familyNameKana: text("family_name_kana"),
+    givenNameKana: text("given_name_kana"),
+    employeeNumber: text("employee_number"),
+    departmentId: text("department_id").references(() => departments.id, { onDelete: "set null" }),
+    managerId: text("manager_id").references((): AnyPgColumn => users.id, { onDelete: "set null" }),
+    preferredLanguage: text("preferred_language", { enum: LOCALES }),
+    roles: text("roles", { enum: GRANTED_ROLES }).array().notNull().default([]),
+    active: boolean("active").notNull().default(true),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    uniqueIndex("users_employee_number_key").on(t.employeeNumber),
+    index("users_manager_id_idx").on(t.managerId),
+    index("users_department_id_idx").on(t.departmentId),
+  ],
+);
+
+export const departmentsRelations = relations(departments, ({ many, one }) => ({
+  users: many(users),
+  parent: one(departments, { fields: [departments.parentId], references: [departments.id] }),
+}));
+
+export const usersRelations = relations(users, ({ one, many }) => ({
+  department: one(departments, { fields: [users.departmentId], references: [departments.id] }),
+  manager: one(users, { fields: [users.managerId], references: [users.id], relationName: "reports" }),
+  reports: many(users, { relationName: "reports" }),
+}));
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type Department = typeof departments.$inferSelect;

@@ -1,0 +1,40 @@
+import { count, eq } from "drizzle-orm";
+import { hashPassword } from "~/auth/password.server";
+import type { Database } from "../client.server";
+import { departments, users } from "../schema";
+import { DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_PEOPLE } from "./demo-org";
+
+export async function isOrganisationEmpty(db: Database): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(users);
+  return Number(row?.n ?? 0) === 0;
+}
+
+/** Inserts the demo company in one transaction. Does nothing if anyone already exists. */
+export async function seedDemoOrganisation(db: Database): Promise<{ seeded: boolean; people: number }> {
+  if (!(await isOrganisationEmpty(db))) return { seeded: false, people: 0 };
+  const hashes = await Promise.all(DEMO_PEOPLE.map(() => hashPassword(DEMO_PASSWORD)));
+  await db.transaction(async (tx) => {
+    await tx.insert(departments).values(DEMO_DEPARTMENTS).onConflictDoNothing();
+    // Insert without managers first, then link the reporting lines.
+    await tx.insert(users).values(
+      DEMO_PEOPLE.map((p, i) => ({
+        id: `demo-${p.key}`,
+        email: p.email,
+        passwordHash: hashes[i],
+        displayName: /[\u3040-\u30ff\u4e00-\u9fff]/.test(p.family) ? `${p.family} ${p.given}` : `${p.given} ${p.family}`,
+        familyName: p.family,
+        givenName: p.given,
+        familyNameKana: p.familyKana,
+        givenNameKana: p.givenKana,
+        employeeNumber: `E${String(10001 + i)}`,
+        departmentId: p.department,
+        preferredLanguage: p.language ?? null,
+        roles: p.roles ?? [],
+      })),
+    );
+    for (const p of DEMO_PEOPLE.filter((p) => p.manager)) {
+      await tx.update(users).set({ managerId: `demo-${p.manager}` }).where(eq(users.id, `demo-${p.key}`));
+    }
+  });
+  return { seeded: true, people: DEMO_PEOPLE.length };
+}
