@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
@@ -7,6 +7,7 @@ import { getSession, viewerOf } from "~/auth/session.server";
 import { ensureCsrfToken } from "~/auth/csrf.server";
 import { detectLanguage } from "~/i18n/i18next.server";
 import { fallbackLanguage } from "~/i18n/config";
+import { pageTitle } from "~/i18n/meta";
 import { AppShell } from "~/ui/app-shell";
 import { ErrorPage } from "~/ui/error-page";
 import { useNonce } from "~/ui/nonce";
@@ -72,6 +73,8 @@ export default function App() {
     </AppShell>
   );
 }
+
+export const meta: MetaFunction = (args) => pageTitle(args, null);
 
 export function ErrorBoundary() {
   return (

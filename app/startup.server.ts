@@ -12,7 +12,8 @@ export async function startup(log: Log = console.log): Promise<void> {
   const handle = databaseHandle();
   await handle.migrate();
   log(handle.kind === "pglite" ? "Database: embedded PostgreSQL (PGlite)" : "Database: PostgreSQL server (DATABASE_URL)");
-  if (handle.kind === "pglite") {
+  // The embedded database is the demo; a server database is seeded only on request (db:seed-demo).
+  if (handle.kind === "pglite" || process.env.MANABI_SEED_DEMO === "1") {
     const { seeded, people } = await seedDemoOrganisation(handle.db);
     if (seeded) log(`Seeded the demo organisation (${people} people).`);
     log("Demo accounts (password: " + DEMO_PASSWORD + "):");

@@ -8,7 +8,7 @@ import { createCookie } from "@remix-run/node";
  */
 export const CSRF_FIELD = "csrf";
 
-const csrfCookie = createCookie("manabi_csrf", {
+export const csrfCookie = createCookie("manabi_csrf", {
   path: "/",
   httpOnly: true,
   sameSite: "lax",

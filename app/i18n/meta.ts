@@ -10,9 +10,24 @@ function lookup(language: Language, key: string): string {
   return typeof node === "string" ? node : key;
 }
 
-/** A page's <title> in the reader's language: "Sign in | Manabi". */
-export function pageTitle(matches: readonly Match[], key: string): { title: string }[] {
-  const root = matches.find((m) => m.id === "root")?.data as { language?: string } | undefined;
+const ERROR_KEYS: Record<number, string> = { 400: "400", 403: "403", 404: "404", 409: "409", 429: "429" };
+
+function errorKey(error: unknown): string {
+  if (error && typeof error === "object" && "status" in error && typeof error.status === "number") {
+    if (error.status === 403 && "statusText" in error && error.statusText === "csrf") return "errors.csrf.title";
+    return `errors.${ERROR_KEYS[error.status] ?? "500"}.title`;
+  }
+  return "errors.500.title";
+}
+
+/**
+ * A page's <title> in the reader's language: "Sign in | Manabi". When the page failed, the title
+ * names the error instead ("Page not found | Manabi").
+ */
+export function pageTitle(args: { matches: readonly Match[]; error?: unknown }, key: string | null): { title: string }[] {
+  const root = args.matches.find((m) => m.id === "root")?.data as { language?: string } | undefined;
   const language = isLanguage(root?.language) ? root.language : fallbackLanguage;
-  return [{ title: `${lookup(language, key)} | ${lookup(language, "app.name")}` }];
+  const name = lookup(language, "app.name");
+  const titleKey = args.error ? errorKey(args.error) : key;
+  return [{ title: titleKey ? `${lookup(language, titleKey)} | ${name}` : name }];
 }

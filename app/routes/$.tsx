@@ -10,7 +10,7 @@ export default function NotFound() {
   return <ErrorPage status={404} />;
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "errors.404.title");
+export const meta: MetaFunction = (args) => pageTitle(args, "errors.404.title");
 
 export function ErrorBoundary() {
   return <ErrorPage />;

@@ -6,6 +6,7 @@ import { formatDate, formatPersonName } from "~/i18n/format";
 import { pageTitle } from "~/i18n/meta";
 import { NAV_ITEMS } from "~/ui/app-shell";
 import { ErrorPage } from "~/ui/error-page";
+import { Icon } from "~/ui/icons";
 import { useLanguage, useRootData } from "~/ui/use-viewer";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -14,12 +15,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const CARDS: Record<string, { title: string; body: string; icon: string }> = {
-  "/learn": { title: "home.learningCard", body: "home.learningCardBody", icon: "📘" },
-  "/tools": { title: "home.toolsCard", body: "home.toolsCardBody", icon: "🛠️" },
-  "/team": { title: "home.teamCard", body: "home.teamCardBody", icon: "👥" },
-  "/hr": { title: "home.hrCard", body: "home.hrCardBody", icon: "🏢" },
-  "/authoring": { title: "home.authoringCard", body: "home.authoringCardBody", icon: "✍️" },
-  "/admin": { title: "home.adminCard", body: "home.adminCardBody", icon: "🔐" },
+  "/learn": { title: "home.learningCard", body: "home.learningCardBody", icon: "book" },
+  "/tools": { title: "home.toolsCard", body: "home.toolsCardBody", icon: "tools" },
+  "/team": { title: "home.teamCard", body: "home.teamCardBody", icon: "team" },
+  "/hr": { title: "home.hrCard", body: "home.hrCardBody", icon: "building" },
+  "/authoring": { title: "home.authoringCard", body: "home.authoringCardBody", icon: "pen" },
+  "/admin": { title: "home.adminCard", body: "home.adminCardBody", icon: "shield" },
 };
 
 export default function Home() {
@@ -48,8 +49,8 @@ export default function Home() {
                 to={item.to}
                 className="flex h-full flex-col rounded-xl border border-slate-200 bg-white p-6 shadow-sm transition hover:border-indigo-300 hover:shadow-md focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600"
               >
-                <span aria-hidden="true" className="text-2xl">
-                  {card.icon}
+                <span className="flex h-11 w-11 items-center justify-center rounded-lg bg-indigo-50 text-indigo-700">
+                  <Icon name={card.icon} />
                 </span>
                 <h2 className="mt-3 text-lg font-semibold text-slate-900">{t(card.title)}</h2>
                 <p className="mt-1 flex-1 text-sm text-slate-700">{t(card.body)}</p>
@@ -63,7 +64,7 @@ export default function Home() {
   );
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "home.title");
+export const meta: MetaFunction = (args) => pageTitle(args, "home.title");
 
 export function ErrorBoundary() {
   return <ErrorPage />;

@@ -92,7 +92,7 @@ export default function ChangePassword() {
   );
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.password.title");
+export const meta: MetaFunction = (args) => pageTitle(args, "auth.password.title");
 
 export function ErrorBoundary() {
   return <ErrorPage />;

@@ -177,7 +177,7 @@ export default function AdminPeople() {
   );
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.people.title");
+export const meta: MetaFunction = (args) => pageTitle(args, "admin.people.title");
 
 export function ErrorBoundary() {
   return <ErrorPage />;

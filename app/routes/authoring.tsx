@@ -13,7 +13,7 @@ export default function Page() {
   return <ComingSoon titleKey="nav.authoring" />;
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.authoring");
+export const meta: MetaFunction = (args) => pageTitle(args, "nav.authoring");
 
 export function ErrorBoundary() {
   return <ErrorPage />;

@@ -13,7 +13,7 @@ export default function Page() {
   return <ComingSoon titleKey="nav.hr" />;
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.hr");
+export const meta: MetaFunction = (args) => pageTitle(args, "nav.hr");
 
 export function ErrorBoundary() {
   return <ErrorPage />;

@@ -13,7 +13,7 @@ export default function Page() {
   return <ComingSoon titleKey="nav.learning" />;
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.learning");
+export const meta: MetaFunction = (args) => pageTitle(args, "nav.learning");
 
 export function ErrorBoundary() {
   return <ErrorPage />;

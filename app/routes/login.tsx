@@ -141,7 +141,7 @@ export default function SignIn() {
   );
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.signIn.title");
+export const meta: MetaFunction = (args) => pageTitle(args, "auth.signIn.title");
 
 export function ErrorBoundary() {
   return <ErrorPage />;

@@ -13,7 +13,7 @@ export default function Page() {
   return <ComingSoon titleKey="nav.team" />;
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.team");
+export const meta: MetaFunction = (args) => pageTitle(args, "nav.team");
 
 export function ErrorBoundary() {
   return <ErrorPage />;

@@ -13,7 +13,7 @@ export default function Page() {
   return <ComingSoon titleKey="nav.tools" />;
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.tools");
+export const meta: MetaFunction = (args) => pageTitle(args, "nav.tools");
 
 export function ErrorBoundary() {
   return <ErrorPage />;

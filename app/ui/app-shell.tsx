@@ -33,7 +33,7 @@ export function LanguageSwitch() {
   const location = useLocation();
   const other = language === "ja" ? "en" : "ja";
   return (
-    <Form method="post" action="/resources/language" reloadDocument className="contents">
+    <Form method="post" action="/language" reloadDocument className="contents">
       <CsrfInput />
       <input type="hidden" name="language" value={other} />
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />

@@ -62,22 +62,23 @@ const ROWS: Row[] = [
   ["ishikawa", "石川", "隼", "いしかわ", "はやと", "Ishikawa", "Hayato", "dept-product", "wang"],
   ["kim", "キム", "ミンジ", "きむ", "みんじ", "Kim", "Minji", "dept-product", "wang"],
   ["maeda", "前田", "葵", "まえだ", "あおい", "Maeda", "Aoi", "dept-product", "wang"],
-  // Human resources
+  // Human resources (the HR demo account has no reports)
   ["saito", "斎藤", "恵子", "さいとう", "けいこ", "Saito", "Keiko", "dept-hr", null],
   ["suzuki", "鈴木", "直子", "すずき", "なおこ", "Suzuki", "Naoko", "dept-hr", "saito"],
-  ["okada", "岡田", "修", "おかだ", "おさむ", "Okada", "Osamu", "dept-hr", "suzuki"],
-  ["fujita", "藤田", "由美", "ふじた", "ゆみ", "Fujita", "Yumi", "dept-hr", "suzuki"],
+  ["okada", "岡田", "修", "おかだ", "おさむ", "Okada", "Osamu", "dept-hr", "saito"],
+  ["fujita", "藤田", "由美", "ふじた", "ゆみ", "Fujita", "Yumi", "dept-hr", "saito"],
   ["goto", "後藤", "慎也", "ごとう", "しんや", "Goto", "Shinya", "dept-hr", "saito"],
   ["hasegawa", "長谷川", "彩", "はせがわ", "あや", "Hasegawa", "Aya", "dept-hr", "saito"],
-  // Digital transformation (home of the AI Center of Excellence)
+  // Digital transformation (home of the AI Center of Excellence). The author and admin demo
+  // accounts have no reports, so each demo account shows exactly its own role.
   ["ogawa", "小川", "隆", "おがわ", "たかし", "Ogawa", "Takashi", "dept-dx", null],
   ["takahashi", "高橋", "健一", "たかはし", "けんいち", "Takahashi", "Kenichi", "dept-dx", "ogawa"],
   ["ito", "伊藤", "翔", "いとう", "しょう", "Ito", "Sho", "dept-dx", "ogawa"],
-  ["murakami", "村上", "千尋", "むらかみ", "ちひろ", "Murakami", "Chihiro", "dept-dx", "takahashi"],
-  ["kondo", "近藤", "圭", "こんどう", "けい", "Kondo", "Kei", "dept-dx", "takahashi"],
-  ["ishii", "石井", "智子", "いしい", "ともこ", "Ishii", "Tomoko", "dept-dx", "ito"],
-  ["sakamoto", "坂本", "颯", "さかもと", "はやて", "Sakamoto", "Hayate", "dept-dx", "ito"],
-  ["muller", "ミュラー", "ダヴィド", "みゅらー", "だゔぃど", "Müller", "David", "dept-dx", "ito"],
+  ["murakami", "村上", "千尋", "むらかみ", "ちひろ", "Murakami", "Chihiro", "dept-dx", "ogawa"],
+  ["kondo", "近藤", "圭", "こんどう", "けい", "Kondo", "Kei", "dept-dx", "ogawa"],
+  ["ishii", "石井", "智子", "いしい", "ともこ", "Ishii", "Tomoko", "dept-dx", "ogawa"],
+  ["sakamoto", "坂本", "颯", "さかもと", "はやて", "Sakamoto", "Hayate", "dept-dx", "ogawa"],
+  ["muller", "ミュラー", "ダヴィド", "みゅらー", "だゔぃど", "Müller", "David", "dept-dx", "ogawa"],
 ];
 
 /** The five accounts printed at start-up, one per role. */

@@ -7,6 +7,7 @@ import { getOptionalUser } from "~/auth/session.server";
 import { supportedLanguages } from "~/i18n/config";
 import { languageCookie } from "~/i18n/i18next.server";
 import { setPreferredLanguage } from "~/org/people.server";
+import { ErrorPage } from "~/ui/error-page";
 
 const schema = z.object({ language: z.enum(supportedLanguages), redirectTo: z.string().optional() });
 
@@ -24,4 +25,13 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect(safeRedirect(parsed.data.redirectTo), {
     headers: { "Set-Cookie": await languageCookie.serialize(parsed.data.language) },
   });
+}
+
+// A page route (not a resource route) so that a refused post still shows a proper error page.
+export default function Language() {
+  return null;
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
 }

@@ -1,0 +1,72 @@
+import AxeBuilder from "@axe-core/playwright";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect, inject } from "vitest";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export const baseUrl = () => inject("baseUrl");
+export const DEMO_PASSWORD = "manabi-demo";
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+export type Session = { context: BrowserContext; page: Page; consoleErrors: string[] };
+
+/** A fresh browser profile speaking the given language; console errors are collected to fail the test. */
+export async function openSession(browser: Browser, language: "ja" | "en"): Promise<Session> {
+  const context = await browser.newContext({
+    baseURL: baseUrl(),
+    locale: language === "ja" ? "ja-JP" : "en-US",
+    extraHTTPHeaders: { "Accept-Language": language === "ja" ? "ja-JP,ja;q=0.9" : "en-US,en;q=0.9" },
+    viewport: { width: 1280, height: 800 },
+  });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    // The browser reports every 4xx page load (an expected 403 or 404) as a console error.
+    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) return;
+    consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => consoleErrors.push(String(error)));
+  return { context, page, consoleErrors };
+}
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto("/login");
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(password);
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.startsWith("/login")),
+    page.locator('main button[type="submit"]').click(),
+  ]);
+  // The URL changes before React has rendered the signed-in page; wait for the account menu.
+  await page.locator('[data-testid="account-menu"]').waitFor();
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.locator('[data-testid="account-menu"] summary').click();
+  await Promise.all([page.waitForURL(/\/login/), page.locator('[data-testid="account-menu"] form button').click()]);
+}
+
+/** No serious or critical accessibility violations (axe-core) on the page as it is now. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  expect(bad, `axe on ${page.url()}`).toEqual([]);
+}
+
+export async function navLabels(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="main-nav"] a').allTextContents();
+}

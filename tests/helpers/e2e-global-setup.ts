@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import type { TestProject } from "vitest/node";
+import { createTestDatabase } from "./test-database";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, logs: string[]): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}):\n${logs.join("")}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`The server did not start within 90 s:\n${logs.join("")}`);
+}
+
+/** Starts the production build on a fresh database (seeded with the demo company) for browser tests. */
+export default async function setup(project: TestProject) {
+  const db = await createTestDatabase("manabi_e2e");
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    MANABI_SEED_DEMO: "1",
+  };
+  if (db.kind === "postgres") {
+    env.DATABASE_URL = db.url;
+    delete env.PGLITE_DIR;
+  } else {
+    delete env.DATABASE_URL;
+    env.PGLITE_DIR = db.dir;
+  }
+  const logs: string[] = [];
+  const child = spawn(process.execPath, ["server.mjs"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (d) => logs.push(String(d)));
+  child.stderr?.on("data", (d) => logs.push(String(d)));
+  const baseUrl = `http://localhost:${port}`;
+  await waitForHealth(baseUrl, child, logs);
+  project.provide("baseUrl", baseUrl);
+  return async () => {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+    const errors = logs.join("").split("\n").filter((l) => /error/i.test(l));
+    if (errors.length) console.log(`Server log lines mentioning errors:\n${errors.slice(0, 20).join("\n")}`);
+    await db.drop();
+  };
+}
