@@ -1,6 +1,10 @@
 import { closeDatabase, databaseHandle } from "#db/client.server";
 import { seedDemoOrganisation } from "#db/seed/seed-demo.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "#db/seed/demo-org";
+import { contentDir } from "~/content/authoring.server";
+import { checkContent } from "~/content/load.server";
+import { publishRelease } from "~/content/publish.server";
+import { getCurrentRelease } from "~/content/release.server";
 
 type Log = (line: string) => void;
 
@@ -12,6 +16,7 @@ export async function startup(log: Log = console.log): Promise<void> {
   const handle = databaseHandle();
   await handle.migrate();
   log(handle.kind === "pglite" ? "Database: embedded PostgreSQL (PGlite)" : "Database: PostgreSQL server (DATABASE_URL)");
+  await publishBundledContentIfNone(log);
   // The embedded database is the demo; a server database is seeded only on request (db:seed-demo).
   if (handle.kind === "pglite" || process.env.MANABI_SEED_DEMO === "1") {
     const { seeded, people } = await seedDemoOrganisation(handle.db);
@@ -19,6 +24,19 @@ export async function startup(log: Log = console.log): Promise<void> {
     log("Demo accounts (password: " + DEMO_PASSWORD + "):");
     for (const a of DEMO_ACCOUNTS) log(`  ${a.role.padEnd(8)} ${a.email}`);
   }
+}
+
+/** On an empty database, publish the bundled content/ as release #1 so learners have courses at once. */
+async function publishBundledContentIfNone(log: Log): Promise<void> {
+  if (await getCurrentRelease()) return;
+  const result = await checkContent(contentDir());
+  if (!result.bundle) {
+    const errors = result.problems.filter((p) => p.severity === "error");
+    log(`The bundled content has ${errors.length} error(s) and was not published; run npm run content:check.`);
+    return;
+  }
+  const published = await publishRelease(result.bundle, { id: null, name: "Manabi (first start)" });
+  if (published.published) log(`Published the bundled content as release #${published.number}.`);
 }
 
 export async function shutdown(): Promise<void> {

@@ -35,3 +35,10 @@ export async function getFixedT(language: Language): Promise<TFunction> {
   await instance.init({ ...i18nConfig, lng: language });
   return instance.getFixedT(language);
 }
+
+/** The language of this request's page (same answer the root loader gives). */
+export async function requestLanguage(request: Request): Promise<Language> {
+  const { getSession } = await import("~/auth/session.server");
+  const { user } = await getSession(request);
+  return detectLanguage(request, user);
+}

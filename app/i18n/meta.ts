@@ -10,7 +10,7 @@ function lookup(language: Language, key: string): string {
   return typeof node === "string" ? node : key;
 }
 
-const ERROR_KEYS: Record<number, string> = { 400: "400", 403: "403", 404: "404", 409: "409", 429: "429" };
+const ERROR_KEYS: Record<number, string> = { 400: "400", 403: "403", 404: "404", 409: "409", 429: "429", 503: "503" };
 
 function errorKey(error: unknown): string {
   if (error && typeof error === "object" && "status" in error && typeof error.status === "number") {

@@ -2,7 +2,7 @@ import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useRootData } from "./use-viewer";
 
-const KNOWN = new Set([400, 403, 404, 409, 429]);
+const KNOWN = new Set([400, 403, 404, 409, 429, 503]);
 
 /** The one error view: a message per status in the reader's language, never a stack trace. */
 export function ErrorPage({ status: forcedStatus }: { status?: number }) {

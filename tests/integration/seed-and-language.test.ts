@@ -1,28 +1,38 @@
 import { eq, isNull } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { getDb } from "#db/client.server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb, openDatabase } from "#db/client.server";
 import { departments, users } from "#db/schema";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "#db/seed/demo-org";
 import { seedDemoOrganisation } from "#db/seed/seed-demo.server";
-import { signIn } from "~/auth/sign-in.server";
+import { verifyPassword } from "~/auth/password.server";
 import * as language from "~/routes/language";
 import * as login from "~/routes/login";
 import { createUser, post, settle } from "../helpers/factories";
+import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 describe("demo organisation", () => {
-  it("seeds 40 people in 4 departments with a two-level reporting line, once", async () => {
-    // This file's database starts empty (a fresh copy of the migrated template, or a fresh server db).
-    const first = await seedDemoOrganisation(getDb());
-    if (!first.seeded) return expect.fail("the test database should start without people");
-    expect(first.people).toBe(40);
-    expect(await seedDemoOrganisation(getDb())).toEqual({ seeded: false, people: 0 });
+  // The demo seed needs an empty organisation, so it gets a database of its own.
+  let fresh: TestDatabase;
+  let handle: ReturnType<typeof openDatabase>;
+  beforeAll(async () => {
+    fresh = await createTestDatabase("manabi_seed");
+    handle = openDatabase(fresh.kind === "postgres" ? { url: fresh.url } : { pgliteDir: fresh.dir });
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await fresh?.drop();
+  });
 
-    const all = await getDb().select().from(users);
-    const demo = all.filter((u) => u.id.startsWith("demo-"));
+  it("seeds 40 people in 4 departments with a two-level reporting line, once", async () => {
+    const db = handle.db;
+    const first = await seedDemoOrganisation(db);
+    expect(first).toEqual({ seeded: true, people: 40 });
+    expect(await seedDemoOrganisation(db)).toEqual({ seeded: false, people: 0 });
+
+    const demo = await db.select().from(users);
     expect(demo).toHaveLength(40);
-    expect(await getDb().select().from(departments)).toHaveLength(4);
-    const heads = await getDb().select().from(users).where(isNull(users.managerId));
-    expect(heads.filter((u) => u.id.startsWith("demo-"))).toHaveLength(4);
+    expect(await db.select().from(departments)).toHaveLength(4);
+    expect(await db.select().from(users).where(isNull(users.managerId))).toHaveLength(4);
     // manager@ → team lead → learner@: two levels.
     const byId = new Map(demo.map((u) => [u.id, u]));
     const learner = demo.find((u) => u.email === "learner@example.com")!;
@@ -31,13 +41,17 @@ describe("demo organisation", () => {
     expect(demo.every((u) => u.familyNameKana && u.givenNameKana)).toBe(true);
   });
 
-  it("lets every demo account sign in with the demo password and gives each its role", async () => {
-    await seedDemoOrganisation(getDb());
+  it("gives every demo account the demo password and its role", async () => {
     for (const account of DEMO_ACCOUNTS) {
-      const result = await signIn(account.email, DEMO_PASSWORD, "192.0.2.1");
-      expect(result.ok, account.email).toBe(true);
-      const [row] = await getDb().select({ roles: users.roles }).from(users).where(eq(users.email, account.email));
+      const [row] = await handle.db
+        .select({ roles: users.roles, hash: users.passwordHash, id: users.id })
+        .from(users)
+        .where(eq(users.email, account.email));
+      expect(await verifyPassword(row?.hash, DEMO_PASSWORD), account.email).toBe(true);
       if (["hr", "author", "admin"].includes(account.role)) expect(row?.roles).toContain(account.role);
+      const reports = await handle.db.select({ id: users.id }).from(users).where(eq(users.managerId, row!.id));
+      // Each demo account shows exactly its own role: only the manager has reports.
+      expect(reports.length > 0, account.email).toBe(account.role === "manager");
     }
   });
 });

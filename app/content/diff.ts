@@ -1,0 +1,81 @@
+import type { ReleaseChangeSummary, StaleTranslation } from "#db/schema/content";
+import type { ContentBundle } from "./types";
+
+type WithId = { id: string };
+
+function diffById<T extends WithId>(before: readonly T[], after: readonly T[], same: (a: T, b: T) => boolean) {
+  const old = new Map(before.map((x) => [x.id, x]));
+  const now = new Map(after.map((x) => [x.id, x]));
+  return {
+    added: after.filter((x) => !old.has(x.id)).map((x) => x.id),
+    changed: after.filter((x) => old.has(x.id) && !same(old.get(x.id)!, x)).map((x) => x.id),
+    removed: before.filter((x) => !now.has(x.id)).map((x) => x.id),
+  };
+}
+
+/** JSON with object keys sorted, so a value read back from a jsonb column compares equal. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+const sameJson = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+const sameHashes = (a: { sourceHash: { en: string; ja: string } }, b: { sourceHash: { en: string; ja: string } }) =>
+  a.sourceHash.en === b.sourceHash.en && a.sourceHash.ja === b.sourceHash.ja;
+
+/** What changed between two releases (the previous one may not exist). */
+export function summarizeChanges(previous: ContentBundle | null, next: ContentBundle): ReleaseChangeSummary {
+  const prev: ContentBundle = previous ?? { domains: [], glossary: [], courses: [], lessons: [], questions: [], tracks: [], tools: [] };
+  const courses = diffById(prev.courses, next.courses, sameJson);
+  return {
+    lessons: diffById(prev.lessons, next.lessons, (a, b) => sameHashes(a, b) && a.courseId === b.courseId && a.position === b.position),
+    questions: diffById(prev.questions, next.questions, (a, b) => sameHashes(a, b) && sameJson({ ...a, sourceHash: 0 }, { ...b, sourceHash: 0 })),
+    courses: { added: courses.added, removed: courses.removed },
+    tracks: diffById(prev.tracks, next.tracks, sameJson),
+    tools: diffById(prev.tools, next.tools, sameJson),
+  };
+}
+
+/**
+ * Lessons and questions where one language changed since the previous release and the other did
+ * not: the unchanged one may now be an out-of-date translation.
+ */
+export function staleTranslations(previous: ContentBundle | null, next: ContentBundle): StaleTranslation[] {
+  if (!previous) return [];
+  const out: StaleTranslation[] = [];
+  const check = (kind: "lesson" | "question", before: readonly (WithId & { sourceHash: { en: string; ja: string } })[], after: typeof before) => {
+    const old = new Map(before.map((x) => [x.id, x.sourceHash]));
+    for (const item of after) {
+      const was = old.get(item.id);
+      if (!was) continue;
+      const enChanged = was.en !== item.sourceHash.en;
+      const jaChanged = was.ja !== item.sourceHash.ja;
+      if (enChanged && !jaChanged) out.push({ kind, id: item.id, stale: "ja" });
+      if (jaChanged && !enChanged) out.push({ kind, id: item.id, stale: "en" });
+    }
+  };
+  check("lesson", previous.lessons, next.lessons);
+  check("question", previous.questions, next.questions);
+  return out;
+}
+
+export function countChanges(summary: ReleaseChangeSummary): number {
+  return Object.values(summary).reduce(
+    (n, part) => n + Object.values(part as Record<string, string[]>).reduce((m, ids) => m + ids.length, 0),
+    0,
+  );
+}
+
+export function bundleCounts(bundle: ContentBundle): Record<string, number> {
+  return {
+    courses: bundle.courses.length,
+    lessons: bundle.lessons.length,
+    questions: bundle.questions.length,
+    tracks: bundle.tracks.length,
+    tools: bundle.tools.length,
+    terms: bundle.glossary.length,
+  };
+}

@@ -1,0 +1,83 @@
+import type { LoadedRelease } from "~/content/release.server";
+import type { Lang, Lesson } from "~/content/types";
+import type { LessonContextValue } from "~/mdx/lesson-context";
+import { courseProgress } from "./completion";
+import { getLearnerProgress, markLessonOpened, progressOfCourses } from "./progress.server";
+
+/** "My learning": every course of the release with this person's progress. */
+export async function myLearningView(release: LoadedRelease, userId: string, lang: Lang) {
+  const progress = await getLearnerProgress(userId);
+  const byCourse = new Map(progressOfCourses(release, progress).map((p) => [p.courseId, p]));
+  return release.bundle.courses.map((course) => ({
+    id: course.id,
+    title: course.title[lang],
+    summary: course.summary[lang],
+    progress: byCourse.get(course.id)!,
+  }));
+}
+
+export async function courseView(release: LoadedRelease, userId: string, courseId: string, lang: Lang) {
+  const course = release.courses.get(courseId);
+  if (!course) return null;
+  const progress = await getLearnerProgress(userId);
+  const summary = courseProgress(course, release.lessons, progress.byLesson, progress.correct);
+  const status = new Map(summary.lessons.map((l) => [l.id, l.status]));
+  return {
+    course: { id: course.id, title: course.title[lang], summary: course.summary[lang] },
+    progress: summary,
+    lessons: course.lessons
+      .map((id) => release.lessons.get(id))
+      .filter((l): l is Lesson => Boolean(l))
+      .map((l) => ({ id: l.id, title: l.title[lang], summary: l.summary[lang], minutes: l.minutes, status: status.get(l.id)! })),
+  };
+}
+
+/** Everything the lesson page renders, in one language, with no answer keys. */
+export function lessonContent(release: LoadedRelease, lesson: Lesson, lang: Lang): Omit<LessonContextValue, "answeredCorrectly" | "answerAction"> {
+  const questions: LessonContextValue["questions"] = {};
+  for (const id of lesson.knowledgeChecks) {
+    const q = release.questions.get(id);
+    if (!q) continue;
+    questions[id] = { id, type: q.type, stem: q.stem[lang], options: q.options.map((o) => ({ id: o.id, text: o.text[lang] })) };
+  }
+  const terms: LessonContextValue["terms"] = {};
+  for (const id of release.termsByLesson.get(lesson.id) ?? []) {
+    const term = release.glossary.get(id);
+    if (term) terms[id] = { id, term: term.term[lang], definition: term.definition[lang] };
+  }
+  return { questions, terms };
+}
+
+export async function lessonView(release: LoadedRelease, userId: string, courseId: string, lessonId: string, lang: Lang) {
+  const course = release.courses.get(courseId);
+  const lesson = release.lessons.get(lessonId);
+  if (!course || !lesson || lesson.courseId !== courseId) return null;
+  await markLessonOpened(userId, lesson);
+  const progress = await getLearnerProgress(userId);
+  const summary = courseProgress(course, release.lessons, progress.byLesson, progress.correct);
+  const index = course.lessons.indexOf(lesson.id);
+  const neighbour = (id: string | undefined) => {
+    const l = id ? release.lessons.get(id) : undefined;
+    return l ? { id: l.id, title: l.title[lang] } : null;
+  };
+  const row = progress.byLesson.get(lesson.id);
+  return {
+    course: { id: course.id, title: course.title[lang] },
+    lesson: {
+      id: lesson.id,
+      title: lesson.title[lang],
+      summary: lesson.summary[lang],
+      minutes: lesson.minutes,
+      body: lesson.body[lang],
+      position: index + 1,
+      total: course.lessons.length,
+    },
+    status: summary.lessons.find((l) => l.id === lesson.id)?.status ?? "in-progress",
+    read: Boolean(row?.readAt),
+    courseComplete: summary.status === "complete",
+    previous: neighbour(course.lessons[index - 1]),
+    next: neighbour(course.lessons[index + 1]),
+    ...lessonContent(release, lesson, lang),
+    answeredCorrectly: lesson.knowledgeChecks.filter((id) => progress.correct.has(id)),
+  };
+}

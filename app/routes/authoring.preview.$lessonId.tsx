@@ -1,0 +1,95 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import { useMemo } from "react";
+import { requirePermission } from "~/auth/session.server";
+import { checkDraft } from "~/content/authoring.server";
+import { indexRelease } from "~/content/release.server";
+import { pageTitle } from "~/i18n/meta";
+import { lessonContent } from "~/learning/views.server";
+import { LessonBody } from "~/mdx/lesson-body";
+import { LessonProvider } from "~/mdx/lesson-context";
+import { ErrorPage } from "~/ui/error-page";
+import { ProblemList } from "~/ui/problem-list";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requirePermission(request, "preview:content");
+  const { bundle, problems } = await checkDraft();
+  if (!bundle) throw new Response("The draft has errors", { status: 409 });
+  const lesson = bundle.lessons.find((l) => l.id === params.lessonId);
+  if (!lesson) throw new Response("Not found", { status: 404 });
+  const draft = indexRelease(0, new Date(), bundle);
+  const side = (lang: "ja" | "en") => ({
+    lang,
+    title: lesson.title[lang],
+    summary: lesson.summary[lang],
+    body: lesson.body[lang],
+    ...lessonContent(draft, lesson, lang),
+  });
+  return {
+    id: lesson.id,
+    minutes: lesson.minutes,
+    files: lesson.files,
+    sides: [side("ja"), side("en")],
+    problems: problems.filter((p) => p.file === lesson.files.en || p.file === lesson.files.ja),
+  };
+}
+
+function Side({ side }: { side: ReturnType<typeof useLoaderData<typeof loader>>["sides"][number] }) {
+  const { i18n } = useTranslation();
+  // Each column renders its components' labels in its own language.
+  const fixed = useMemo(() => {
+    const clone = i18n.cloneInstance({ lng: side.lang });
+    return clone;
+  }, [i18n, side.lang]);
+  return (
+    <I18nextProvider i18n={fixed}>
+      <section lang={side.lang} className="min-w-0 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <p className="text-xs font-semibold uppercase tracking-wide text-slate-600">{side.lang === "ja" ? "日本語" : "English"}</p>
+        <h2 className="mt-1 text-2xl font-bold">{side.title}</h2>
+        <p className="mt-2 text-slate-700">{side.summary}</p>
+        <LessonProvider value={{ questions: side.questions, terms: side.terms, answeredCorrectly: [], answerAction: null }}>
+          <LessonBody nodes={side.body} />
+        </LessonProvider>
+      </section>
+    </I18nextProvider>
+  );
+}
+
+export default function LessonPreview() {
+  const { t } = useTranslation();
+  const data = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-6">
+      <nav aria-label={t("learning.breadcrumb")} className="flex gap-1 text-sm">
+        <Link to="/authoring" className="text-indigo-700 hover:underline">
+          {t("authoring.title")}
+        </Link>
+        <span aria-hidden="true">›</span>
+        <Link to="/authoring/preview" className="text-indigo-700 hover:underline">
+          {t("authoring.previewTitle")}
+        </Link>
+      </nav>
+      <header>
+        <h1 className="text-xl font-bold">
+          {t("authoring.previewLesson", { id: data.id })}
+        </h1>
+        <p className="mt-1 text-sm text-slate-600">
+          <code>{data.files.ja}</code> · <code>{data.files.en}</code> · {t("learning.minutes", { count: data.minutes })}
+        </p>
+      </header>
+      {data.problems.length > 0 ? <ProblemList problems={data.problems} /> : null}
+      <div className="grid gap-6 xl:grid-cols-2">
+        {data.sides.map((side) => (
+          <Side key={side.lang} side={side} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export const meta: MetaFunction = (args) => pageTitle(args, "authoring.previewTitle");
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}
