@@ -1,6 +1,7 @@
 import { createCookie } from "@remix-run/node";
 import { createInstance, type TFunction } from "i18next";
 import { RemixI18Next } from "remix-i18next/server";
+import { getSession } from "~/auth/session.server";
 import { fallbackLanguage, i18nConfig, isLanguage, supportedLanguages, type Language } from "./config";
 
 export const languageCookie = createCookie("manabi_lang", {
@@ -38,7 +39,6 @@ export async function getFixedT(language: Language): Promise<TFunction> {
 
 /** The language of this request's page (same answer the root loader gives). */
 export async function requestLanguage(request: Request): Promise<Language> {
-  const { getSession } = await import("~/auth/session.server");
   const { user } = await getSession(request);
   return detectLanguage(request, user);
 }

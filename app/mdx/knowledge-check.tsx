@@ -16,9 +16,11 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
   const question = typeof id === "string" ? questions[id] : undefined;
   const fetcher = useFetcher<KnowledgeCheckReply>({ key: `kc-${String(id)}` });
   const [attempt, setAttempt] = useState(0);
+  // "Try again" sets the last reply aside, so the form opens again for a new answer.
+  const [setAside, setSetAside] = useState<unknown>(null);
   const baseId = useId();
   if (!question) return null;
-  const reply = fetcher.data && fetcher.data.questionId === question.id ? fetcher.data : null;
+  const reply = fetcher.data && fetcher.data !== setAside && fetcher.data.questionId === question.id ? fetcher.data : null;
   const graded = reply && "correct" in reply ? reply : null;
   const showResult = graded && fetcher.state === "idle";
   const doneBefore = answeredCorrectly.includes(question.id);
@@ -85,7 +87,13 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
             </p>
             <p className="mt-1 text-slate-800">{graded.explanation}</p>
             {!graded.correct ? (
-              <button type="button" onClick={() => setAttempt((n) => n + 1)} className="mt-3 text-sm font-semibold text-indigo-700 underline">
+              <button
+                type="button"
+                onClick={() => {
+                  setSetAside(fetcher.data);
+                  setAttempt((n) => n + 1);
+                }}
+                className="mt-3 text-sm font-semibold text-indigo-700 underline">
                 {t("lesson.check.retry")}
               </button>
             ) : null}

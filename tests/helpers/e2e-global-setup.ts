@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { createTestDatabase } from "./test-database";
 
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** A copy of content/ that the server publishes from, so tests can edit a draft. */
+    contentDir: string;
   }
 }
 
@@ -39,12 +44,15 @@ async function waitForHealth(url: string, child: ChildProcess, logs: string[]): 
 export default async function setup(project: TestProject) {
   const db = await createTestDatabase("manabi_e2e");
   const port = await freePort();
+  const contentDir = fs.mkdtempSync(path.join(os.tmpdir(), "manabi-e2e-content-"));
+  fs.cpSync(path.resolve("content"), contentDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",
     MANABI_SEED_DEMO: "1",
+    CONTENT_DIR: contentDir,
   };
   if (db.kind === "postgres") {
     env.DATABASE_URL = db.url;
@@ -60,6 +68,7 @@ export default async function setup(project: TestProject) {
   const baseUrl = `http://localhost:${port}`;
   await waitForHealth(baseUrl, child, logs);
   project.provide("baseUrl", baseUrl);
+  project.provide("contentDir", contentDir);
   return async () => {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
@@ -68,5 +77,6 @@ export default async function setup(project: TestProject) {
     const errors = logs.join("").split("\n").filter((l) => /error/i.test(l));
     if (errors.length) console.log(`Server log lines mentioning errors:\n${errors.slice(0, 20).join("\n")}`);
     await db.drop();
+    fs.rmSync(contentDir, { recursive: true, force: true });
   };
 }
