@@ -63,8 +63,8 @@ export function Term({ id, children }: Props) {
       <span
         role="tooltip"
         id={tipId}
-        className={`term-tip absolute left-0 top-full z-30 mt-2 w-72 max-w-[80vw] rounded-lg border border-slate-200 bg-white p-3 text-left text-sm font-normal leading-relaxed text-slate-800 shadow-lg ${
-          dismissed ? "invisible" : pinned ? "visible" : "invisible group-hover:visible group-focus-within:visible"
+        className={`term-tip absolute left-0 top-full z-30 mt-2 w-64 max-w-[calc(100vw-2rem)] rounded-lg border border-slate-200 bg-white p-3 text-left text-sm font-normal leading-relaxed text-slate-800 shadow-lg ${
+          dismissed ? "hidden" : pinned ? "block" : "hidden group-hover:block group-focus-within:block"
         }`}
       >
         <strong className="block text-slate-900">{term.term}</strong>

@@ -1,0 +1,112 @@
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkContent } from "~/content/load.server";
+import type { ContentBundle, MdxNode } from "~/content/types";
+
+// The curriculum Manabi ships with: the promises of its issue, checked on the real content/.
+let bundle: ContentBundle;
+let warnings: string[];
+beforeAll(async () => {
+  const result = await checkContent(path.resolve("content"));
+  if (!result.bundle) throw new Error("content/ does not pass the check");
+  bundle = result.bundle;
+  warnings = result.problems.filter((p) => p.severity === "warning").map((p) => `${p.file}:${p.line} ${p.message}`);
+}, 30_000);
+
+const byCourse = (id: string) => bundle.questions.filter((q) => q.courseId === id);
+function has(nodes: readonly MdxNode[], name: string): boolean {
+  return nodes.some((n) => n.type === "element" && (n.name === name || has(n.children, name)));
+}
+
+describe("the shipped curriculum", () => {
+  it("passes the check without warnings", () => {
+    expect(warnings).toEqual([]);
+  });
+
+  it("has the three courses with 4, 5 and 5 lessons of 5–10 minutes", () => {
+    const lessons = (id: string) => bundle.courses.find((c) => c.id === id)?.lessons.length;
+    expect(lessons("genai-basics")).toBe(4);
+    expect(lessons("safe-use")).toBe(5);
+    expect(lessons("ai-foundations")).toBe(5);
+    for (const l of bundle.lessons) {
+      expect(l.minutes, l.id).toBeGreaterThanOrEqual(5);
+      expect(l.minutes, l.id).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it("gives every lesson, in both languages, a knowledge check and glossary terms", () => {
+    for (const l of bundle.lessons) {
+      for (const lang of ["en", "ja"] as const) {
+        expect(has(l.body[lang], "KnowledgeCheck"), `${l.id} ${lang}`).toBe(true);
+        expect(has(l.body[lang], "Term"), `${l.id} ${lang}`).toBe(true);
+      }
+    }
+  });
+
+  it("shows risky next to safe prompts in the prompting and safety lessons", () => {
+    const prompting = bundle.lessons.filter((l) => l.id === "genai-prompting" || l.courseId === "safe-use");
+    for (const l of prompting) {
+      expect(has(l.body.en, "Example") || has(l.body.en, "DoDont"), l.id).toBe(true);
+      expect(has(l.body.ja, "Example") || has(l.body.ja, "DoDont"), l.id).toBe(true);
+    }
+  });
+
+  it("has about 180 questions: genai-basics ≥ 30, safe-use ≥ 40, ai-foundations ≥ 110", () => {
+    expect(byCourse("genai-basics").length).toBeGreaterThanOrEqual(30);
+    expect(byCourse("safe-use").length).toBeGreaterThanOrEqual(40);
+    expect(byCourse("ai-foundations").length).toBeGreaterThanOrEqual(110);
+  });
+
+  it("holds in each domain at least twice what any blueprint draws from it, so two attempts rarely repeat", () => {
+    for (const track of bundle.tracks) {
+      const pool = bundle.questions.filter((q) => track.courses.includes(q.courseId));
+      for (const { domain, count } of track.exam.blueprint) {
+        expect(pool.filter((q) => q.domain === domain).length, `${track.id} ${domain}`).toBeGreaterThanOrEqual(2 * count);
+      }
+    }
+  });
+
+  it("has no 'all of the above' and an explanation in both languages for every question", () => {
+    for (const q of bundle.questions) {
+      const texts = q.options.flatMap((o) => [o.text.en, o.text.ja]).join(" ");
+      expect(texts, q.id).not.toMatch(/all of the above|none of the above|上記すべて|上記のすべて|いずれでもない/i);
+      expect(q.explanation.en.length, q.id).toBeGreaterThan(20);
+      expect(q.explanation.ja.length, q.id).toBeGreaterThan(10);
+    }
+  });
+
+  it("defines the two tracks as specified", () => {
+    const safe = bundle.tracks.find((t) => t.id === "ai-safe-use")!;
+    expect(safe.courses).toEqual(["genai-basics", "safe-use"]);
+    expect(safe.exam).toMatchObject({ timeLimitMinutes: 25, passPercent: 80, attempts: 3, retakeWaitHours: 24 });
+    expect(safe.exam.blueprint.reduce((n, b) => n + b.count, 0)).toBe(20);
+    expect([safe.validityMonths, safe.recertificationWindowDays]).toEqual([12, 60]);
+
+    const practitioner = bundle.tracks.find((t) => t.id === "ai-practitioner")!;
+    expect(practitioner.courses).toEqual(["genai-basics", "safe-use", "ai-foundations"]);
+    expect(practitioner.exam).toMatchObject({ timeLimitMinutes: 60, passPercent: 70 });
+    expect(practitioner.exam.minimums).toEqual([{ domains: ["law-contracts", "ethics-governance"], percent: 60 }]);
+    expect(practitioner.exam.blueprint.reduce((n, b) => n + b.count, 0)).toBe(60);
+    expect([practitioner.validityMonths, practitioner.recertificationWindowDays]).toEqual([24, 90]);
+  });
+
+  it("has five to seven tools; everyday tools need ai-safe-use, code and confidential-data tools need the practitioner track", () => {
+    expect(bundle.tools.length).toBeGreaterThanOrEqual(5);
+    expect(bundle.tools.length).toBeLessThanOrEqual(7);
+    for (const tool of bundle.tools) {
+      expect(tool.requiredTracks, tool.id).toContain("ai-safe-use");
+      expect(tool.requiredTracks.includes("ai-practitioner"), tool.id).toBe(tool.dataClass === "confidential");
+    }
+  });
+
+  it("has a glossary of at least 40 terms in both languages", () => {
+    expect(bundle.glossary.length).toBeGreaterThanOrEqual(40);
+    for (const t of bundle.glossary) expect(t.definition.ja && t.definition.en, t.id).toBeTruthy();
+  });
+
+  it("lists the sources of every lesson in content/SOURCES.md", async () => {
+    const fs = await import("node:fs");
+    const sources = fs.readFileSync("content/SOURCES.md", "utf8");
+    for (const l of bundle.lessons) expect(sources, l.id).toContain(`### ${l.id}`);
+  });
+});
