@@ -77,5 +77,6 @@ export function bundleCounts(bundle: ContentBundle): Record<string, number> {
     tracks: bundle.tracks.length,
     tools: bundle.tools.length,
     terms: bundle.glossary.length,
+    domains: bundle.domains.length,
   };
 }

@@ -91,17 +91,7 @@ export async function checkContent(dir: string): Promise<CheckResult> {
 }
 
 /** Counts of a bundle, for summaries. */
-export function countBundle(bundle: ContentBundle) {
-  return {
-    courses: bundle.courses.length,
-    lessons: bundle.lessons.length,
-    questions: bundle.questions.length,
-    tracks: bundle.tracks.length,
-    tools: bundle.tools.length,
-    terms: bundle.glossary.length,
-    domains: bundle.domains.length,
-  };
-}
+export { bundleCounts as countBundle } from "./diff";
 
 export function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");

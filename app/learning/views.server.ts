@@ -81,3 +81,29 @@ export async function lessonView(release: LoadedRelease, userId: string, courseI
     answeredCorrectly: lesson.knowledgeChecks.filter((id) => progress.correct.has(id)),
   };
 }
+
+/** The home page's "continue where you left off": the course to resume and overall progress. */
+export async function homeLearningView(release: LoadedRelease | null, userId: string, lang: Lang) {
+  if (!release) return null;
+  const courses = await myLearningView(release, userId, lang);
+  const next =
+    courses.find((c) => c.progress.status === "in-progress") ?? courses.find((c) => c.progress.status === "not-started") ?? null;
+  const lesson = next?.progress.resumeLessonId ? release.lessons.get(next.progress.resumeLessonId) : undefined;
+  return {
+    completedLessons: courses.reduce((n, c) => n + c.progress.completed, 0),
+    totalLessons: courses.reduce((n, c) => n + c.progress.total, 0),
+    completedCourses: courses.filter((c) => c.progress.status === "complete").length,
+    totalCourses: courses.length,
+    resume:
+      next && lesson
+        ? {
+            courseId: next.id,
+            courseTitle: next.title,
+            lessonId: lesson.id,
+            lessonTitle: lesson.title[lang],
+            minutes: lesson.minutes,
+            started: next.progress.status === "in-progress",
+          }
+        : null,
+  };
+}

@@ -1,7 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/session.server";
+import { getCurrentRelease } from "~/content/release.server";
+import { requestLanguage } from "~/i18n/i18next.server";
+import { homeLearningView } from "~/learning/views.server";
+import { ProgressBar } from "~/ui/progress-bar";
 import { formatDate, formatPersonName } from "~/i18n/format";
 import { pageTitle } from "~/i18n/meta";
 import { NAV_ITEMS } from "~/ui/app-shell";
@@ -10,8 +14,50 @@ import { Icon } from "~/ui/icons";
 import { useLanguage, useRootData } from "~/ui/use-viewer";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request);
-  return null;
+  const user = await requireUser(request);
+  const [release, lang] = await Promise.all([getCurrentRelease(), requestLanguage(request)]);
+  return { learning: await homeLearningView(release, user.id, lang) };
+}
+
+function ContinueLearning() {
+  const { t } = useTranslation();
+  const { learning } = useLoaderData<typeof loader>();
+  if (!learning) return null;
+  const { resume } = learning;
+  return (
+    <section aria-labelledby="continue-heading" className="grid gap-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm md:grid-cols-[1fr_16rem] md:items-center">
+      <div>
+        <h2 id="continue-heading" className="text-sm font-semibold text-indigo-700">
+          {resume ? (resume.started ? t("home.continueHeading") : t("home.startHeading")) : t("home.allDoneHeading")}
+        </h2>
+        {resume ? (
+          <>
+            <p className="mt-1 text-lg font-semibold text-slate-900">{resume.lessonTitle}</p>
+            <p className="text-sm text-slate-600">
+              {resume.courseTitle} · {t("learning.minutes", { count: resume.minutes })}
+            </p>
+            <Link
+              to={`/learn/${resume.courseId}/${resume.lessonId}`}
+              className="mt-4 inline-flex rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-700"
+            >
+              {resume.started ? t("learning.continue") : t("learning.start")}
+            </Link>
+          </>
+        ) : (
+          <p className="mt-1 text-slate-700">{t("home.allDone")}</p>
+        )}
+      </div>
+      <div>
+        <ProgressBar
+          value={learning.completedLessons}
+          max={learning.totalLessons}
+          label={t("home.overall", { done: learning.completedLessons, total: learning.totalLessons })}
+        />
+        <p className="mt-2 text-sm text-slate-600">{t("home.overall", { done: learning.completedLessons, total: learning.totalLessons })}</p>
+        <p className="text-sm text-slate-600">{t("home.coursesDone", { done: learning.completedCourses, total: learning.totalCourses })}</p>
+      </div>
+    </section>
+  );
 }
 
 const CARDS: Record<string, { title: string; body: string; icon: string }> = {
@@ -40,6 +86,7 @@ export default function Home() {
         </h1>
         <p className="mt-3 max-w-2xl text-indigo-50">{t("home.intro")}</p>
       </section>
+      <ContinueLearning />
       <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="home-cards">
         {cards.map((item) => {
           const card = CARDS[item.to]!;
