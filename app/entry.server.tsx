@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import type { ActionFunctionArgs, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { createInstance } from "i18next";
+import { createInstance, type i18n as I18n } from "i18next";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider, initReactI18next } from "react-i18next";
@@ -12,6 +12,19 @@ import { NonceProvider } from "./ui/nonce";
 export { startup, shutdown } from "./startup.server";
 
 const ABORT_DELAY = 10_000;
+
+// One i18next instance per language, created once: the resources are static and each instance's
+// language never changes, so requests can share them.
+const instances = new Map<string, Promise<I18n>>();
+function i18nFor(lng: string): Promise<I18n> {
+  let instance = instances.get(lng);
+  if (!instance) {
+    const created = createInstance();
+    instance = created.use(initReactI18next).init({ ...i18nConfig, lng }).then(() => created);
+    instances.set(lng, instance);
+  }
+  return instance;
+}
 
 export default async function handleRequest(
   request: Request,
@@ -23,8 +36,7 @@ export default async function handleRequest(
   // The root loader decided the language (user preference, cookie, Accept-Language, Japanese).
   const rootData = remixContext.staticHandlerContext.loaderData?.root as { language?: string } | undefined;
   const lng = isLanguage(rootData?.language) ? rootData.language : fallbackLanguage;
-  const instance = createInstance();
-  await instance.use(initReactI18next).init({ ...i18nConfig, lng });
+  const instance = await i18nFor(lng);
 
   const nonce = loadContext.nonce ?? "";
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";

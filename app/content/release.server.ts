@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { getDb } from "#db/client.server";
 import { contentReleases } from "#db/schema";
+import { serializeTree } from "~/mdx/compact";
 import type { ContentBundle, Course, GlossaryTerm, Lesson, MdxNode, Question, Tool, Track } from "./types";
 
 /** The newest content release, indexed for lookups, cached in memory (no MDX work per request). */
@@ -16,6 +17,8 @@ export type LoadedRelease = {
   tools: Map<string, Tool>;
   /** Glossary ids each lesson links with <Term>, found once when the release is loaded. */
   termsByLesson: Map<string, string[]>;
+  /** Each lesson body serialised for the page, once per release: `${lessonId}:${lang}` → JSON. */
+  serializedBodies: Map<string, string>;
 };
 
 function collectTerms(nodes: readonly MdxNode[], into: Set<string>): Set<string> {
@@ -47,6 +50,9 @@ export function indexRelease(number: number, publishedAt: Date, bundle: ContentB
     glossary: byId(bundle.glossary),
     tracks: byId(bundle.tracks),
     tools: byId(bundle.tools),
+    serializedBodies: new Map(
+      bundle.lessons.flatMap((l) => (["en", "ja"] as const).map((lang) => [`${l.id}:${lang}`, serializeTree(l.body[lang])] as const)),
+    ),
     termsByLesson: new Map(
       bundle.lessons.map((l) => [l.id, [...collectTerms(l.body.ja, collectTerms(l.body.en, new Set()))]]),
     ),

@@ -1,5 +1,4 @@
 import { createCookie } from "@remix-run/node";
-import { createInstance, type TFunction } from "i18next";
 import { RemixI18Next } from "remix-i18next/server";
 import { getSession } from "~/auth/session.server";
 import { fallbackLanguage, i18nConfig, isLanguage, supportedLanguages, type Language } from "./config";
@@ -31,11 +30,6 @@ export async function detectLanguage(
   return isLanguage(detected) ? detected : fallbackLanguage;
 }
 
-export async function getFixedT(language: Language): Promise<TFunction> {
-  const instance = createInstance();
-  await instance.init({ ...i18nConfig, lng: language });
-  return instance.getFixedT(language);
-}
 
 /** The language of this request's page (same answer the root loader gives). */
 export async function requestLanguage(request: Request): Promise<Language> {

@@ -52,8 +52,11 @@ export async function lessonView(release: LoadedRelease, userId: string, courseI
   const course = release.courses.get(courseId);
   const lesson = release.lessons.get(lessonId);
   if (!course || !lesson || lesson.courseId !== courseId) return null;
-  await markLessonOpened(userId, lesson);
   const progress = await getLearnerProgress(userId);
+  if (!progress.byLesson.has(lesson.id)) {
+    await markLessonOpened(userId, lesson);
+    progress.byLesson.set(lesson.id, { lessonId: lesson.id, startedAt: new Date(), readAt: null, completedAt: null });
+  }
   const summary = courseProgress(course, release.lessons, progress.byLesson, progress.correct);
   const index = course.lessons.indexOf(lesson.id);
   const neighbour = (id: string | undefined) => {
@@ -68,7 +71,7 @@ export async function lessonView(release: LoadedRelease, userId: string, courseI
       title: lesson.title[lang],
       summary: lesson.summary[lang],
       minutes: lesson.minutes,
-      body: lesson.body[lang],
+      body: release.serializedBodies.get(`${lesson.id}:${lang}`)!,
       position: index + 1,
       total: course.lessons.length,
     },

@@ -1,11 +1,11 @@
-import { createElement, type ReactNode } from "react";
-import type { MdxNode } from "~/content/types";
+import { createElement, Fragment, type ReactNode } from "react";
+import { BREAK, parseTree, type CompactNode } from "./compact";
 import { COMPONENTS } from "./components";
 
 /** HTML elements a compiled lesson may contain, with the props each may carry. */
 const ELEMENTS: Record<string, readonly string[]> = {
   p: [], h2: [], h3: [], h4: [], em: [], strong: [], del: [], code: [], pre: [], blockquote: [],
-  ul: [], ol: ["start"], li: [], hr: [], br: [], wbr: [], a: ["href", "title"],
+  ul: [], ol: ["start"], li: [], hr: [], br: [], a: ["href", "title"],
   table: [], thead: [], tbody: [], tr: [], th: ["align"], td: ["align"],
 };
 
@@ -16,24 +16,39 @@ function safeHref(href: unknown): string | undefined {
   return /^(https:\/\/|\/(?!\/)|#)/.test(href) ? href : undefined;
 }
 
-function renderNodes(nodes: readonly MdxNode[], keyPrefix: string): ReactNode[] {
-  return nodes.map((node, i) => renderNode(node, `${keyPrefix}.${i}`));
+/** Text with phrase-break points becomes text and <wbr> elements. */
+function renderText(text: string, key: string): ReactNode {
+  if (!text.includes(BREAK)) return text;
+  const parts = text.split(BREAK);
+  return createElement(
+    Fragment,
+    { key },
+    parts.flatMap((part, i) => (i === 0 ? [part] : [createElement("wbr", { key: i }), part])),
+  );
 }
 
-function renderNode(node: MdxNode, key: string): ReactNode {
-  if (node.type === "text") return node.value;
-  const children = node.children.length ? renderNodes(node.children, key) : undefined;
-  const component = COMPONENTS[node.name as keyof typeof COMPONENTS];
+function renderNodes(nodes: readonly CompactNode[], keyPrefix: string, start = 0): ReactNode[] {
+  const out: ReactNode[] = [];
+  for (let i = start; i < nodes.length; i++) out.push(renderNode(nodes[i]!, `${keyPrefix}.${i}`));
+  return out;
+}
+
+function renderNode(node: CompactNode, key: string): ReactNode {
+  if (typeof node === "string") return renderText(node, key);
+  const [name, rawProps] = node;
+  const nodeProps = rawProps || {};
+  const children = node.length > 2 ? renderNodes(node as unknown as CompactNode[], key, 2) : undefined;
+  const component = COMPONENTS[name as keyof typeof COMPONENTS];
   if (component) {
-    return createElement(component as (p: Record<string, unknown>) => ReactNode, { key, ...node.props }, children);
+    return createElement(component as (p: Record<string, unknown>) => ReactNode, { key, ...nodeProps }, children);
   }
-  const allowed = ELEMENTS[node.name];
+  const allowed = ELEMENTS[name];
   if (!allowed) return null; // never render what the compiler would not emit
   const props: Record<string, unknown> = { key };
-  for (const name of allowed) {
-    const value = node.props[name];
+  for (const prop of allowed) {
+    const value = nodeProps[prop];
     if (value === undefined) continue;
-    if (name === "href") {
+    if (prop === "href") {
       const href = safeHref(value);
       if (!href) continue;
       props.href = href;
@@ -41,23 +56,23 @@ function renderNode(node: MdxNode, key: string): ReactNode {
         props.target = "_blank";
         props.rel = "noopener noreferrer";
       }
-    } else if (name === "align") {
+    } else if (prop === "align") {
       props.className = ALIGN[String(value)];
     } else {
-      props[name] = value;
+      props[prop] = value;
     }
   }
-  if (node.name === "table") {
+  if (name === "table") {
     return (
       <div key={key} className="table-wrap">
         {createElement("table", {}, children)}
       </div>
     );
   }
-  return createElement(node.name, props, children);
+  return createElement(name, props, children);
 }
 
-/** Renders a compiled lesson tree with React: elements from an allowlist, components by name. */
-export function LessonBody({ nodes }: { nodes: readonly MdxNode[] }) {
-  return <div className="lesson-body">{renderNodes(nodes, "n")}</div>;
+/** Renders a compiled lesson (serialised with serializeTree) with React: allowlisted elements, components by name. */
+export function LessonBody({ source }: { source: string }) {
+  return <div className="lesson-body">{renderNodes(parseTree(source), "n")}</div>;
 }

@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lang,
     title: lesson.title[lang],
     summary: lesson.summary[lang],
-    body: lesson.body[lang],
+    body: draft.serializedBodies.get(`${lesson.id}:${lang}`)!,
     ...lessonContent(draft, lesson, lang),
   });
   return {
@@ -49,7 +49,7 @@ function Side({ side }: { side: ReturnType<typeof useLoaderData<typeof loader>>[
         <h2 className="mt-1 text-2xl font-bold">{side.title}</h2>
         <p className="mt-2 text-slate-700">{side.summary}</p>
         <LessonProvider value={{ questions: side.questions, terms: side.terms, answeredCorrectly: [], answerAction: null }}>
-          <LessonBody nodes={side.body} />
+          <LessonBody source={side.body} />
         </LessonProvider>
       </section>
     </I18nextProvider>

@@ -112,7 +112,7 @@ export default function LessonPage() {
       <LessonProvider
         value={{ questions: data.questions, terms: data.terms, answeredCorrectly: data.answeredCorrectly, answerAction: location.pathname }}
       >
-        <LessonBody nodes={lesson.body} />
+        <LessonBody source={lesson.body} />
       </LessonProvider>
       <div ref={endRef} data-testid="lesson-end" />
       <section className="mt-10 rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-live="polite" data-testid="lesson-status">
