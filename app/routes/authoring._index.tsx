@@ -44,8 +44,20 @@ function ChangeList({ summary }: { summary: Record<string, Record<string, string
     <ul className="space-y-1 text-sm">
       {rows.map((r) => (
         <li key={`${r.kind}-${r.change}`}>
-          <span className="font-medium">{t(`authoring.change.${r.change}`, { count: r.ids.length, kind: t(`authoring.kind.${r.kind}`) })}</span>
-          <span className="ml-2 break-all text-slate-600">{r.ids.join(", ")}</span>
+          {r.ids.length > 8 ? (
+            <details>
+              <summary className="cursor-pointer">
+                <span className="font-medium">{t(`authoring.change.${r.change}`, { count: r.ids.length, kind: t(`authoring.kind.${r.kind}`) })}</span>
+                <span className="ml-2 text-slate-600">{r.ids.slice(0, 4).join(", ")} …</span>
+              </summary>
+              <p className="mt-1 break-words text-slate-600">{r.ids.join(", ")}</p>
+            </details>
+          ) : (
+            <>
+              <span className="font-medium">{t(`authoring.change.${r.change}`, { count: r.ids.length, kind: t(`authoring.kind.${r.kind}`) })}</span>
+              <span className="ml-2 break-words text-slate-600">{r.ids.join(", ")}</span>
+            </>
+          )}
         </li>
       ))}
     </ul>
