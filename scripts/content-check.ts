@@ -1,19 +1,23 @@
 // `npm run content:check`: validates content/ and prints every problem at once, with file:line:column.
-//   tsx scripts/content-check.ts [--json] [--dir content]
+//   tsx scripts/content-check.ts [--json] [--dir content] [--against-release]
+// --against-release also compares with the newest published release (DATABASE_URL, else the embedded
+// database: stop the app first) and warns about translations that may have fallen behind.
 // Exit code 1 when there is an error (warnings alone pass), 2 on a wrong command line.
 import path from "node:path";
 import { createColors } from "picocolors";
 import { checkContent, countBundle } from "~/content/load.server";
 import type { Problem } from "~/content/types";
 
-const USAGE = "usage: tsx scripts/content-check.ts [--json] [--dir <content folder>]";
+const USAGE = "usage: tsx scripts/content-check.ts [--json] [--dir <content folder>] [--against-release]";
 
-function parseArgs(argv: string[]): { json: boolean; dir: string } | string {
+function parseArgs(argv: string[]): { json: boolean; dir: string; againstRelease: boolean } | string {
   let json = false;
+  let againstRelease = false;
   let dir = "content";
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     if (arg === "--json") json = true;
+    else if (arg === "--against-release") againstRelease = true;
     else if (arg === "--dir") {
       const value = argv[i + 1];
       if (!value) return "--dir needs a folder";
@@ -23,7 +27,7 @@ function parseArgs(argv: string[]): { json: boolean; dir: string } | string {
     else if (arg === "--help" || arg === "-h") return "";
     else return `unknown argument: ${arg}`;
   }
-  return { json, dir };
+  return { json, dir, againstRelease };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -37,6 +41,17 @@ async function main(): Promise<number> {
   }
 
   const result = await checkContent(path.resolve(args.dir));
+  if (args.againstRelease && result.bundle) {
+    const { closeDatabase, databaseHandle } = await import("#db/client.server");
+    const { previewAgainstLatest } = await import("~/content/publish.server");
+    const { staleTranslationProblems } = await import("~/content/diff");
+    await databaseHandle().migrate();
+    const comparison = await previewAgainstLatest(result.bundle);
+    if (comparison.latestNumber !== null) {
+      result.problems.push(...staleTranslationProblems(comparison.stale, result.bundle, comparison.latestNumber));
+    }
+    await closeDatabase();
+  }
   const errors = result.problems.filter((p) => p.severity === "error");
   const warnings = result.problems.filter((p) => p.severity === "warning");
   const counts = result.bundle ? countBundle(result.bundle) : null;

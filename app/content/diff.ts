@@ -1,5 +1,5 @@
 import type { ReleaseChangeSummary, StaleTranslation } from "#db/schema/content";
-import type { ContentBundle } from "./types";
+import type { ContentBundle, Problem } from "./types";
 
 type WithId = { id: string };
 
@@ -79,4 +79,27 @@ export function bundleCounts(bundle: ContentBundle): Record<string, number> {
     terms: bundle.glossary.length,
     domains: bundle.domains.length,
   };
+}
+
+/** Stale translations as warnings in the checker's format, pointing at the file to bring up to date. */
+export function staleTranslationProblems(stale: readonly StaleTranslation[], bundle: ContentBundle, releaseNumber: number): Problem[] {
+  const lessons = new Map(bundle.lessons.map((l) => [l.id, l]));
+  const questions = new Map(bundle.questions.map((q) => [q.id, q]));
+  const languageName = { en: "English", ja: "Japanese" } as const;
+  return stale.map((s) => {
+    const other = s.stale === "en" ? "ja" : "en";
+    const file =
+      s.kind === "lesson"
+        ? (lessons.get(s.id)?.files[s.stale] ?? s.id)
+        : `courses/${questions.get(s.id)?.courseId ?? "?"}/questions.yaml`;
+    return {
+      severity: "warning",
+      code: "stale-translation",
+      file,
+      line: 1,
+      column: 1,
+      message: `${s.kind === "lesson" ? "Lesson" : "Question"} ${s.id}: the ${languageName[other]} version changed since release #${releaseNumber}, the ${languageName[s.stale]} one did not`,
+      hint: `Check that the ${languageName[s.stale]} version still says the same thing, and update it if needed.`,
+    };
+  });
 }

@@ -85,3 +85,23 @@ describe("release change summaries", () => {
     expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 0 }] } })).toBe(canonicalJson({ a: { c: [3, { e: 0, f: 1 }], d: 2 }, b: 1 }));
   });
 });
+
+describe("stale translation warnings", () => {
+  it("point at the file of the language that did not change", async () => {
+    const { staleTranslationProblems } = await import("~/content/diff");
+    const bundle = makeBundle();
+    const problems = staleTranslationProblems(
+      [
+        { kind: "lesson", id: "l1", stale: "ja" },
+        { kind: "question", id: "q1", stale: "en" },
+      ],
+      bundle,
+      7,
+    );
+    expect(problems.map((p) => [p.severity, p.code, p.file])).toEqual([
+      ["warning", "stale-translation", "courses/c1/l1.ja.mdx"],
+      ["warning", "stale-translation", "courses/c1/questions.yaml"],
+    ]);
+    expect(problems[0]!.message).toBe("Lesson l1: the English version changed since release #7, the Japanese one did not");
+  });
+});
