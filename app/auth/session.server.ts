@@ -47,7 +47,9 @@ export async function requireUser(request: Request): Promise<User> {
   if (!user) {
     const params = new URLSearchParams();
     const hadSession = Boolean(readSessionId(request));
-    if (request.method === "GET") params.set("redirectTo", returnPath(request));
+    // After signing in again the person comes back to the page (for a post, the page that posted:
+    // page actions live at their page's URL), e.g. the lesson whose knowledge check they were answering.
+    params.set("redirectTo", returnPath(request));
     if (hadSession) params.set("expired", "1");
     const headers = new Headers();
     if (hadSession) headers.append("Set-Cookie", lucia.createBlankSessionCookie().serialize());

@@ -106,6 +106,25 @@ describe("a learner reads lessons", () => {
     clean(s);
   });
 
+  it("after a session ends mid-lesson, says so and brings the learner back to the lesson", async () => {
+    const s = await openSession(browser, "ja");
+    await signIn(s.page, "yui.matsumoto@example.com");
+    await s.page.goto("/learn/safe-use/safe-approved-tools");
+    // The session ends on the server (expired or revoked): the browser still holds its cookie.
+    await s.context.addCookies([{ name: "manabi_session", value: "no-longer-valid", url: baseUrl() }]);
+    const check = s.page.locator(".knowledge-check").first();
+    await check.locator('input[name="answer"]').first().check();
+    await check.getByRole("button", { name: "回答する" }).click();
+    await s.page.waitForURL(/\/login\?/);
+    expect(await s.page.getByRole("status").first().textContent()).toContain("セッションの有効期限が切れました");
+    await s.page.locator('input[name="email"]').fill("yui.matsumoto@example.com");
+    await s.page.locator('input[name="password"]').fill("manabi-demo");
+    await s.page.locator("main button[type=submit]").click();
+    await s.page.waitForURL(/\/learn\/safe-use\/safe-approved-tools$/);
+    await expectAccessible(s.page);
+    clean(s);
+  });
+
   it("opens every lesson of every course in both languages without console errors", async () => {
     for (const language of ["ja", "en"] as const) {
       const s = await openSession(browser, language);
