@@ -107,7 +107,7 @@ export default function LessonPage() {
           <StatusBadge status={status} />
         </p>
         <h1 className="mt-2 text-3xl font-bold leading-tight tracking-tight text-slate-900">{lesson.title}</h1>
-        <p className="mt-3 text-lg text-slate-700">{lesson.summary}</p>
+        <p className="auto-phrase mt-3 text-lg text-slate-700">{lesson.summary}</p>
       </header>
       <LessonProvider
         value={{ questions: data.questions, terms: data.terms, answeredCorrectly: data.answeredCorrectly, answerAction: location.pathname }}

@@ -33,7 +33,7 @@ export default function CoursePage() {
           <h1 className="text-2xl font-bold tracking-tight">{course.title}</h1>
           <StatusBadge status={progress.status} />
         </div>
-        <p className="mt-2 text-slate-700">{course.summary}</p>
+        <p className="auto-phrase mt-2 text-slate-700">{course.summary}</p>
         <div className="mt-4">
           <ProgressBar value={progress.completed} max={progress.total} label={t("learning.progress", { done: progress.completed, total: progress.total })} />
           <p className="mt-1 text-sm text-slate-600">

@@ -38,7 +38,7 @@ export default function MyLearning() {
                 </h2>
                 <StatusBadge status={p.status} />
               </div>
-              <p className="mt-2 flex-1 text-sm text-slate-700">{course.summary}</p>
+              <p className="auto-phrase mt-2 flex-1 text-sm text-slate-700">{course.summary}</p>
               <p className="mt-4 text-xs text-slate-600">
                 {t("learning.courseMeta", { count: p.total, minutes: p.minutesTotal })}
               </p>
