@@ -57,6 +57,15 @@ describe("every page checks its permission", () => {
     }
   });
 
+  it("refuses publishing content to anyone but an author", async () => {
+    const who = await people();
+    for (const role of ["learner", "manager", "hr", "admin"] as const) {
+      const request = await post("/authoring", {}, { userId: who[role].id });
+      const { value } = await settle(() => authoring.action({ request, params: {}, context: {} }));
+      expect((value as Response).status, role).toBe(403);
+    }
+  });
+
   it("refuses a role change from anyone but an admin", async () => {
     const who = await people();
     for (const role of ["learner", "manager", "hr", "author"] as const) {
