@@ -213,6 +213,13 @@ class ContentChecker {
     });
   }
 
+  /** Records that `file` uses `id`; a second file using it is an error at `at`. */
+  private claimId(seen: Map<string, string>, id: string, file: string, at: Position, what: string): void {
+    const other = seen.get(id);
+    if (other) this.error("duplicate-id", file, at, `The ${what} id "${id}" is also used by ${other}`, `Give each ${what} its own id.`);
+    else seen.set(id, file);
+  }
+
   /** The ids of a list file's entries (also of invalid ones); an id given twice is an error. */
   private uniqueIds(yaml: YamlFile | null, key: string, entries: Entry<unknown>[], what: string): Set<string> {
     const ids = new Set<string>();
@@ -349,16 +356,7 @@ class ContentChecker {
             `Rename the folder to courses/${c.rawId}, or set id: ${c.folder}.`,
           );
         }
-        const other = courseIds.get(c.rawId);
-        if (other)
-          this.error(
-            "duplicate-id",
-            c.yaml.file,
-            c.yaml.locate(["id"]),
-            `The course id "${c.rawId}" is also used by ${other}`,
-            "Give each course its own id.",
-          );
-        else courseIds.set(c.rawId, c.yaml.file);
+        this.claimId(courseIds, c.rawId, c.yaml.file, c.yaml.locate(["id"]), "course");
       }
       for (const pair of c.lessons) {
         const first = pair.files.en ?? pair.files.ja;
@@ -567,18 +565,7 @@ class ContentChecker {
     }
     const seen = new Map<string, string>();
     for (const { yaml, data: track, rawId: id } of tracks) {
-      if (id !== null) {
-        const other = seen.get(id);
-        if (other)
-          this.error(
-            "duplicate-id",
-            yaml.file,
-            yaml.locate(["id"]),
-            `The track id "${id}" is also used by ${other}`,
-            "Give each track its own id.",
-          );
-        else seen.set(id, yaml.file);
-      }
+      if (id !== null) this.claimId(seen, id, yaml.file, yaml.locate(["id"]), "track");
       if (!track) continue;
       const listed = new Set<string>();
       track.courses.forEach((courseId, index) => {
@@ -664,18 +651,7 @@ class ContentChecker {
   private checkTools(tools: { yaml: YamlFile; data: ToolFile | null; rawId: string | null }[], trackIds: Set<string>) {
     const seen = new Map<string, string>();
     for (const { yaml, data: tool, rawId: id } of tools) {
-      if (id !== null) {
-        const other = seen.get(id);
-        if (other)
-          this.error(
-            "duplicate-id",
-            yaml.file,
-            yaml.locate(["id"]),
-            `The tool id "${id}" is also used by ${other}`,
-            "Give each tool its own id.",
-          );
-        else seen.set(id, yaml.file);
-      }
+      if (id !== null) this.claimId(seen, id, yaml.file, yaml.locate(["id"]), "tool");
       tool?.requiredTracks.forEach((trackId, index) => {
         if (trackIds.has(trackId)) return;
         this.error(
