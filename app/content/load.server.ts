@@ -393,6 +393,7 @@ class ContentChecker {
 
     for (const c of courses) {
       const bankIds = new Set(c.questions.map((q) => rawId(q.raw)).filter(isString));
+      const examIds = new Set(c.questions.filter((q) => isExamItem(q.raw)).map((q) => rawId(q.raw)).filter(isString));
       const lessonsHere = new Set(c.lessons.map((p) => p.id).filter(isString));
       if (c.course) for (const id of c.course.lessons) lessonsHere.add(id);
 
@@ -477,6 +478,15 @@ class ContentChecker {
         for (const lesson of Object.values(pair.files)) {
           for (const ref of lesson.compiled.references) {
             const at = { line: ref.line, column: ref.column };
+            if (ref.kind === "KnowledgeCheck" && bankIds.has(ref.id) && examIds.has(ref.id)) {
+              this.error(
+                "exam-question-in-lesson",
+                lesson.file,
+                at,
+                `<KnowledgeCheck id="${ref.id}"> embeds an exam question: its key would be shown to every reader`,
+                "Knowledge checks use practice questions only: name a question with use: practice, or write one.",
+              );
+            }
             if (ref.kind === "KnowledgeCheck" && !bankIds.has(ref.id)) {
               const elsewhere = questionIds.get(ref.id);
               this.error(
@@ -608,7 +618,7 @@ class ContentChecker {
           return;
         }
         const held = trackCourses.reduce(
-          (sum, c) => sum + c.questions.filter((q) => (q.raw as { domain?: unknown } | null)?.domain === domain).length,
+          (sum, c) => sum + c.questions.filter((q) => isExamItem(q.raw) && (q.raw as { domain?: unknown }).domain === domain).length,
           0,
         );
         const banks = trackCourses.map((c) => c.folder).join(", ") || "(no courses)";
@@ -618,18 +628,18 @@ class ContentChecker {
             "blueprint-too-large",
             yaml.file,
             at,
-            `The blueprint draws ${count} questions of ${domain}, but the banks of ${banks} hold only ${held}`,
+            `The blueprint draws ${count} questions of ${domain}, but the banks of ${banks} hold only ${held} exam questions`,
             `Add at least ${count - held} question${
               count - held === 1 ? "" : "s"
             } of ${domain} to these banks, or lower the count to ${held}.`,
           );
         } else if (held < count * 2) {
-          this.warn(
+          this.error(
             "blueprint-repeats",
             yaml.file,
             at,
-            `The blueprint draws ${count} questions of ${domain} from only ${held}: two attempts will repeat questions`,
-            `Aim for at least ${count * 2} questions of ${domain} in the banks of ${banks}.`,
+            `The blueprint draws ${count} questions of ${domain} from only ${held} exam questions: a retake would repeat most of them`,
+            `Hold at least ${count * 2} exam questions (use: exam) of ${domain} in the banks of ${banks}.`,
           );
         }
       });
@@ -707,6 +717,7 @@ class ContentChecker {
         const question = {
           id: q.id,
           courseId: course.id,
+          use: q.use,
           domain: q.domain,
           lesson: q.lesson,
           type: q.type,
@@ -714,6 +725,7 @@ class ContentChecker {
           options,
           answer,
           explanation: q.explanation,
+          hint: q.hint ?? null,
         };
         questions.push({ ...question, sourceHash: { en: questionHash(question, "en"), ja: questionHash(question, "ja") } });
       }
@@ -755,6 +767,13 @@ class ContentChecker {
 // ----------------------------------------------------------------------------------------------------
 
 const START: Position = { line: 1, column: 1 };
+
+/** A bank entry that blueprints may draw: `use` left out or `exam` (practice questions never are). */
+function isExamItem(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  const use = (value as { use?: unknown }).use;
+  return use === undefined || use === "exam";
+}
 
 function rawId(value: unknown): string | null {
   const id = value && typeof value === "object" ? (value as Record<string, unknown>).id : undefined;

@@ -97,12 +97,18 @@ const optionsSchema = z
     ),
   );
 
+/** `exam` questions are drawn by blueprints and never shown in lessons; `practice` ones are for knowledge checks. */
+export const QUESTION_USES = ["exam", "practice"] as const;
+
 const questionBase = {
   id: idSchema,
+  use: z.enum(QUESTION_USES, { errorMap: () => ({ message: "must be exam or practice" }) }).default("exam"),
   domain: idSchema,
   lesson: idSchema,
   stem: localizedSchema,
   explanation: localizedSchema,
+  /** Shown after a wrong answer to a practice question: a nudge back to the lesson that does not give the key away. */
+  hint: localizedSchema.optional(),
 };
 
 export const singleQuestionSchema = z

@@ -52,9 +52,12 @@ export type Lesson = {
 };
 
 export type QuestionType = "single" | "multiple" | "truefalse";
+export type QuestionUse = "exam" | "practice";
 export type Question = {
   id: string;
   courseId: string;
+  /** `practice` questions serve knowledge checks; `exam` questions are drawn by blueprints and never shown in lessons. */
+  use: QuestionUse;
   domain: string;
   lesson: string;
   type: QuestionType;
@@ -64,6 +67,8 @@ export type Question = {
   /** Option ids for single/multiple; ["true"] or ["false"] for truefalse. */
   answer: string[];
   explanation: Localized;
+  /** Practice questions: a nudge shown after a wrong answer that does not give the key away. */
+  hint: Localized | null;
   /** sha256 of each language's fields (stem, options, explanation), to detect stale translations. */
   sourceHash: { en: string; ja: string };
 };

@@ -19,10 +19,11 @@ export function lesson(id: string, courseId: string, position: number, checks: s
   };
 }
 
-export function question(id: string, courseId: string, lessonId: string, answer = ["b"]): Question {
+export function question(id: string, courseId: string, lessonId: string, answer = ["b"], use: Question["use"] = "practice"): Question {
   return {
     id,
     courseId,
+    use,
     domain: "d1",
     lesson: lessonId,
     type: answer.length > 1 ? "multiple" : "single",
@@ -30,6 +31,7 @@ export function question(id: string, courseId: string, lessonId: string, answer 
     options: ["a", "b", "c", "d"].map((o) => ({ id: o, text: { en: `Option ${o}`, ja: `選択肢 ${o}` } })),
     answer,
     explanation: { en: "Because b.", ja: "bだからです。" },
+    hint: use === "practice" ? { en: "Read the lesson's first section again.", ja: "レッスンの最初の節を読み直しましょう。" } : null,
     sourceHash: { en: `en-${id}`, ja: `ja-${id}` },
   };
 }
