@@ -1,4 +1,5 @@
-import { boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { ContentBundle } from "~/content/types";
 import { users } from "./org";
 
@@ -50,7 +51,7 @@ export const lessonProgress = pgTable(
     completedAt: timestamp("completed_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("lesson_progress_user_lesson_key").on(t.userId, t.lessonId), index("lesson_progress_lesson_idx").on(t.lessonId)],
+  (t) => [primaryKey({ name: "lesson_progress_pkey", columns: [t.userId, t.lessonId] }), index("lesson_progress_lesson_idx").on(t.lessonId)],
 );
 
 /** Every knowledge-check answer, kept for item analysis. */
@@ -66,11 +67,15 @@ export const knowledgeCheckAnswers = pgTable(
     releaseNumber: integer("release_number").notNull(),
     answer: jsonb("answer").$type<string[]>().notNull(),
     correct: boolean("correct").notNull(),
-    language: text("language").notNull(),
+    /** 1 for the person's first answer to this question, 2 for the second, … (item analysis reads first tries). */
+    attempt: smallint("attempt").notNull().default(1),
+    language: text("language", { enum: ["ja", "en"] }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("knowledge_check_answers_user_question_idx").on(t.userId, t.questionId),
     index("knowledge_check_answers_question_idx").on(t.questionId),
+    check("knowledge_check_answers_language_check", sql`${t.language} in ('ja', 'en')`),
+    check("knowledge_check_answers_attempt_check", sql`${t.attempt} >= 1`),
   ],
 );

@@ -1,6 +1,7 @@
-import { relations } from "drizzle-orm";
+import { relations, sql } from "drizzle-orm";
 import {
   boolean,
+  check,
   index,
   pgTable,
   text,
@@ -51,10 +52,13 @@ export const users = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("users_email_key").on(t.email),
+    // Emails are compared case-insensitively everywhere; the index makes "A@x" and "a@x" one account.
+    uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
     uniqueIndex("users_employee_number_key").on(t.employeeNumber),
     index("users_manager_id_idx").on(t.managerId),
     index("users_department_id_idx").on(t.departmentId),
+    check("users_preferred_language_check", sql`${t.preferredLanguage} in ('ja', 'en')`),
+    check("users_roles_check", sql`${t.roles} <@ array['hr', 'author', 'admin']::text[]`),
   ],
 );
 
