@@ -58,13 +58,17 @@ describe("the valid fixture", () => {
     expect(hasWbr(what!.body.ja)).toBe(true);
     expect(hasWbr(what!.body.en)).toBe(false);
 
-    expect(bundle.questions.map((q) => [q.id, q.type, q.answer, q.options.length])).toEqual([
-      ["in-001", "single", ["b"], 3],
-      ["in-002", "truefalse", ["false"], 0],
-      ["in-003", "multiple", ["a", "c"], 4],
-      ["in-004", "truefalse", ["true"], 0],
-      ["in-005", "single", ["b"], 3],
+    expect(bundle.questions.map((q) => [q.id, q.use, q.type, q.answer, q.options.length])).toEqual([
+      ["in-001", "practice", "single", ["b"], 3],
+      ["in-002", "practice", "truefalse", ["false"], 0],
+      ["in-003", "practice", "multiple", ["a", "c"], 4],
+      ["in-004", "exam", "truefalse", ["true"], 0],
+      ["in-005", "exam", "single", ["b"], 3], // use left out: exam
+      ["in-006", "exam", "single", ["a"], 3],
+      ["in-007", "exam", "truefalse", ["false"], 0],
     ]);
+    expect(bundle.questions[0]!.hint).toEqual({ en: "Reread how it writes.", ja: "文章の書き方をもう一度読みましょう。" });
+    expect(bundle.questions[1]!.hint).toBeNull();
     for (const q of bundle.questions) {
       expect(q.sourceHash.en).toMatch(/^[0-9a-f]{64}$/);
       expect(q.sourceHash.ja).toMatch(/^[0-9a-f]{64}$/);
@@ -261,7 +265,7 @@ describe("question banks", () => {
   });
 
   it("reports a domain that is not in domains.yaml", async () => {
-    const result = await withFixture((f) => f.replace(BANK, "  - id: in-004\n    domain: basics", "  - id: in-004\n    domain: ethics"));
+    const result = await withFixture((f) => f.replace(BANK, "  - id: in-006\n    domain: basics", "  - id: in-006\n    domain: ethics"));
     expectError(result, "unknown-domain", BANK, result.lineOf(BANK, "domain: ethics"));
   });
 
@@ -269,8 +273,8 @@ describe("question banks", () => {
     const result = await withFixture((f) =>
       f.replace(
         BANK,
-        "  - id: in-004\n    domain: basics\n    lesson: intro-what",
-        "  - id: in-004\n    domain: basics\n    lesson: intro-other",
+        "  - id: in-006\n    domain: basics\n    lesson: intro-what",
+        "  - id: in-006\n    domain: basics\n    lesson: intro-other",
       ),
     );
     expectError(result, "unknown-lesson", BANK, result.lineOf(BANK, "lesson: intro-other"));
@@ -290,6 +294,93 @@ describe("question banks", () => {
   });
 });
 
+describe("practice and exam questions", () => {
+  it("rejects a KnowledgeCheck naming an exam question, in both languages, at the component", async () => {
+    const result = await withFixture((f) => f.replace(BANK, "  - id: in-003\n    use: practice", "  - id: in-003\n    use: exam"));
+    const en = expectError(result, "exam-question-in-lesson", SAFE_EN, result.lineOf(SAFE_EN, '<KnowledgeCheck id="in-003" />'));
+    expect(en.column).toBe(1);
+    expect(en.message).toContain("in-003");
+    expectError(result, "exam-question-in-lesson", SAFE_JA, result.lineOf(SAFE_JA, '<KnowledgeCheck id="in-003" />'));
+    expect(result.problems.map((p) => p.code)).toEqual(["exam-question-in-lesson", "exam-question-in-lesson"]);
+  });
+
+  it("treats a question without use as an exam question, which a lesson may not embed", async () => {
+    const result = await withFixture((f) => f.replace(BANK, "  - id: in-002\n    use: practice\n", "  - id: in-002\n"));
+    expectError(result, "exam-question-in-lesson", WHAT_EN, result.lineOf(WHAT_EN, '<KnowledgeCheck id="in-002" />'));
+    expectError(result, "exam-question-in-lesson", WHAT_JA, result.lineOf(WHAT_JA, '<KnowledgeCheck id="in-002" />'));
+  });
+
+  it("rejects use: bogus as a schema error at the value", async () => {
+    const result = await withFixture((f) => f.replace(BANK, "  - id: in-004\n    use: exam", "  - id: in-004\n    use: bogus"));
+    const problem = expectError(result, "schema", BANK, result.lineOf(BANK, "use: bogus"));
+    expect(problem.column).toBe("    use: ".length + 1);
+    expect(problem.message).toContain("questions[3] (in-004).use");
+    expect(problem.message).toContain(`"bogus" is not one of exam, practice`);
+  });
+
+  it("does not count a practice question of a blueprint domain towards its exam questions", async () => {
+    // safety holds three questions, but only two exam ones (in-005, in-007): a draw of 3 is too large.
+    const tooLarge = await withFixture((f) => f.replace(TRACK, "{ domain: safety, count: 1 }", "{ domain: safety, count: 3 }"));
+    const problem = expectError(tooLarge, "blueprint-too-large", TRACK, tooLarge.lineOf(TRACK, "count: 3"));
+    expect(problem.message).toContain("hold only 2 exam questions");
+
+    // Turning the exam question in-005 into practice leaves one exam question for a draw of 1.
+    const repeats = await withFixture((f) =>
+      f.replace(BANK, "  - id: in-005\n    domain: safety", "  - id: in-005\n    use: practice\n    domain: safety"),
+    );
+    expect(repeats.problems.map((p) => [p.code, p.file, p.line])).toEqual([
+      ["blueprint-repeats", TRACK, repeats.lineOf(TRACK, "domain: safety, count: 1")],
+    ]);
+    expect(repeats.problems[0]!.message).toContain("from only 1 exam questions");
+    expect(repeats.bundle).toBeNull();
+  });
+
+  it("counts exam questions of every course the track names, and only those", async () => {
+    // A second course with two more basics exam questions lets the starter track draw 2 of basics.
+    const result = await withFixture(async (f) => {
+      await f.replace(TRACK, "{ domain: basics, count: 1 }", "{ domain: basics, count: 2 }");
+      await f.replace(TRACK, "courses: [intro]", "courses: [intro, extra]");
+      await f.write("courses/extra/course.yaml", EXTRA_COURSE);
+      await f.write("courses/extra/01-extra.en.mdx", EXTRA_LESSON("Extra"));
+      await f.write("courses/extra/01-extra.ja.mdx", EXTRA_LESSON("追加"));
+      await f.write("courses/extra/questions.yaml", EXTRA_BANK("exam"));
+    });
+    expect(result.problems).toEqual([]);
+
+    const practiceOnly = await withFixture(async (f) => {
+      await f.replace(TRACK, "{ domain: basics, count: 1 }", "{ domain: basics, count: 2 }");
+      await f.replace(TRACK, "courses: [intro]", "courses: [intro, extra]");
+      await f.write("courses/extra/course.yaml", EXTRA_COURSE);
+      await f.write("courses/extra/01-extra.en.mdx", EXTRA_LESSON("Extra"));
+      await f.write("courses/extra/01-extra.ja.mdx", EXTRA_LESSON("追加"));
+      await f.write("courses/extra/questions.yaml", EXTRA_BANK("practice"));
+    });
+    expect(practiceOnly.problems.map((p) => p.code)).toEqual(["blueprint-repeats"]);
+  });
+});
+
+const EXTRA_COURSE = [
+  "id: extra",
+  'title: { en: "Extra", ja: "追加" }',
+  'summary: { en: "More.", ja: "追加の内容です。" }',
+  "lessons:",
+  "  - extra-one",
+  "",
+].join("\n");
+const EXTRA_LESSON = (title: string) =>
+  ["---", "id: extra-one", `title: "${title}"`, "minutes: 5", `summary: "${title}."`, "---", "", "Text.", ""].join("\n");
+const EXTRA_BANK = (use: "exam" | "practice") =>
+  ["questions:", ...["ex-001", "ex-002"].flatMap((id) => [
+    `  - id: ${id}`,
+    `    use: ${use}`,
+    "    domain: basics",
+    "    lesson: extra-one",
+    "    type: truefalse",
+    '    stem: { en: "True?", ja: "正しいですか。" }',
+    "    answer: true",
+    '    explanation: { en: "Yes.", ja: "はい。" }',
+  ]), ""].join("\n");
+
 describe("tracks and tools", () => {
   it("reports a track naming a missing course", async () => {
     const result = await withFixture((f) => f.replace(TRACK, "courses: [intro]", "courses: [intro, ghost]"));
@@ -302,12 +393,15 @@ describe("tracks and tools", () => {
     expect(problem.message).toContain("hold only 2");
   });
 
-  it("warns that two attempts will repeat questions when a domain holds less than twice its draw", async () => {
+  it("rejects a blueprint domain holding fewer than twice as many exam questions as it draws", async () => {
+    // basics holds two exam questions (in-004, in-006): drawing 2 would repeat them on every retake.
     const result = await withFixture((f) => f.replace(TRACK, "{ domain: basics, count: 1 }", "{ domain: basics, count: 2 }"));
-    expect(result.problems).toEqual([
-      expect.objectContaining({ severity: "warning", code: "blueprint-repeats", file: TRACK, line: result.lineOf(TRACK, "count: 2") }),
+    expect(result.problems.map((p) => [p.severity, p.code, p.file, p.line])).toEqual([
+      ["error", "blueprint-repeats", TRACK, result.lineOf(TRACK, "count: 2")],
     ]);
-    expect(result.bundle).not.toBeNull();
+    expect(result.problems[0]!.message).toContain("from only 2 exam questions");
+    expect(result.problems[0]!.hint).toContain("at least 4 exam questions");
+    expect(result.bundle).toBeNull();
   });
 
   it("reports a blueprint domain that does not exist", async () => {

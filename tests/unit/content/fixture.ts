@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,8 @@ export type FixtureEditor = {
   dir: string;
   /** Replaces the one occurrence of `from` in `file`. */
   replace: (file: string, from: string, to: string) => Promise<void>;
-  write: (file: string, text: string) => Promise<void>;
+  /** Writes a file (creating its folder); bytes for files that are not valid UTF-8 on purpose. */
+  write: (file: string, text: string | Uint8Array) => Promise<void>;
   remove: (file: string) => Promise<void>;
 };
 
@@ -40,7 +41,9 @@ export async function withFixture(mutate: (editor: FixtureEditor) => Promise<voi
       await writeFile(path.join(dir, file), changed);
     },
     async write(file, text) {
-      texts.set(file, text);
+      // lineOf only counts newlines, which a lossy decoding keeps.
+      texts.set(file, typeof text === "string" ? text : Buffer.from(text).toString("utf8"));
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
       await writeFile(path.join(dir, file), text);
     },
     async remove(file) {
