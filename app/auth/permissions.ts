@@ -5,7 +5,7 @@ export const ROLES = ["learner", "manager", "hr", "author", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS_BY_ROLE = {
-  learner: ["read:learning:own", "read:tools:own", "update:account:own"],
+  learner: ["read:learning:own", "update:learning:own", "read:tools:own", "update:account:own"],
   manager: ["read:report:team"],
   hr: ["read:report:company", "manage:assignments", "import:org", "export:report"],
   author: ["preview:content", "publish:content", "read:item-analysis"],

@@ -1,10 +1,12 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { getDb } from "#db/client.server";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { getDb, type Transaction } from "#db/client.server";
 import { knowledgeCheckAnswers, lessonProgress } from "#db/schema";
 import { isCorrect, normalizeAnswer } from "~/assessment/grading";
-import type { LoadedRelease } from "~/content/release.server";
-import type { Lang, Lesson, Question } from "~/content/types";
+import { requireRelease, type LoadedRelease } from "~/content/release.server";
+import type { Lang, Lesson } from "~/content/types";
 import { courseProgress, lessonStatus, type CourseProgress, type LessonProgressRow } from "./completion";
+import { KEY_REVEALED_FROM_ATTEMPT, readingCheck } from "./reading";
+import { verifyReadingToken } from "./reading-token.server";
 
 export type LearnerProgress = {
   byLesson: Map<string, LessonProgressRow & { completedAt: Date | string | null }>;
@@ -36,65 +38,175 @@ export function progressOfCourses(release: LoadedRelease, progress: LearnerProgr
   return release.bundle.courses.map((course) => courseProgress(course, release.lessons, progress.byLesson, progress.correct));
 }
 
-/** Records that the person opened the lesson (first time only). */
-export async function markLessonOpened(userId: string, lesson: Pick<Lesson, "id" | "courseId">): Promise<void> {
-  await getDb()
-    .insert(lessonProgress)
-    .values({ userId, lessonId: lesson.id, courseId: lesson.courseId })
-    .onConflictDoNothing();
-}
-
-async function completeIfDone(userId: string, lesson: Lesson): Promise<boolean> {
-  const progress = await getLearnerProgress(userId);
-  const status = lessonStatus(lesson, progress.byLesson.get(lesson.id), progress.correct);
-  if (status !== "complete") return false;
-  await getDb()
-    .update(lessonProgress)
-    .set({ completedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(lessonProgress.userId, userId), eq(lessonProgress.lessonId, lesson.id), isNull(lessonProgress.completedAt)));
-  return true;
-}
-
-/** The person reached the end of the lesson. Idempotent: the first time counts. */
-export async function markLessonRead(userId: string, lesson: Lesson): Promise<{ complete: boolean }> {
+/**
+ * Creates (or touches) the person's progress row for the lesson and holds its row lock until the
+ * transaction ends: every write about one person's lesson runs through here first, so two writes
+ * about the same lesson (a "read" racing the last knowledge-check answer) take turns.
+ */
+async function lockProgressRow(tx: Transaction, userId: string, lesson: Pick<Lesson, "id" | "courseId">, readAt: Date | null) {
   const now = new Date();
-  await getDb()
+  const [row] = await tx
     .insert(lessonProgress)
-    .values({ userId, lessonId: lesson.id, courseId: lesson.courseId, readAt: now })
+    .values({ userId, lessonId: lesson.id, courseId: lesson.courseId, readAt, updatedAt: now })
     .onConflictDoUpdate({
       target: [lessonProgress.userId, lessonProgress.lessonId],
       set: { readAt: sql`coalesce(${lessonProgress.readAt}, excluded.read_at)`, updatedAt: now },
-    });
-  return { complete: await completeIfDone(userId, lesson) };
+    })
+    .returning({ startedAt: lessonProgress.startedAt, readAt: lessonProgress.readAt, completedAt: lessonProgress.completedAt });
+  return row!;
 }
 
-export type KnowledgeCheckResult =
-  | { ok: true; correct: boolean; answer: string[]; explanation: string; lessonComplete: boolean }
-  | { ok: false; reason: "invalid-answer" };
+/**
+ * Sets `completed_at` when the lesson is now complete: read to the end and each check answered right.
+ * Runs inside the transaction that holds the progress row's lock, after that transaction's own write,
+ * so it sees every write that committed before the lock was granted.
+ */
+async function completeIfDone(tx: Transaction, userId: string, lesson: Lesson): Promise<boolean> {
+  const [row] = await tx
+    .select({ startedAt: lessonProgress.startedAt, readAt: lessonProgress.readAt, completedAt: lessonProgress.completedAt })
+    .from(lessonProgress)
+    .where(and(eq(lessonProgress.userId, userId), eq(lessonProgress.lessonId, lesson.id)));
+  if (!row) return false;
+  const correct =
+    lesson.knowledgeChecks.length === 0
+      ? []
+      : await tx
+          .selectDistinct({ questionId: knowledgeCheckAnswers.questionId })
+          .from(knowledgeCheckAnswers)
+          .where(
+            and(
+              eq(knowledgeCheckAnswers.userId, userId),
+              eq(knowledgeCheckAnswers.correct, true),
+              inArray(knowledgeCheckAnswers.questionId, lesson.knowledgeChecks),
+            ),
+          );
+  const status = lessonStatus(lesson, { lessonId: lesson.id, ...row }, new Set(correct.map((r) => r.questionId)));
+  if (status !== "complete") return false;
+  if (!row.completedAt) {
+    await tx
+      .update(lessonProgress)
+      .set({ completedAt: new Date() })
+      .where(and(eq(lessonProgress.userId, userId), eq(lessonProgress.lessonId, lesson.id)));
+  }
+  return true;
+}
 
-/** Grades a knowledge-check answer on the server, records it (for item analysis) and returns the explanation. */
+/** Finds the lesson in the course, or null: a lesson is only ever reached through its own course. */
+function lessonOfCourse(release: LoadedRelease, courseId: string, lessonId: string): Lesson | null {
+  const lesson = release.lessons.get(lessonId);
+  return lesson && lesson.courseId === courseId && release.courses.has(courseId) ? lesson : null;
+}
+
+export type OpenLessonResult = { kind: "not-found" } | { kind: "opened" };
+
+/** The page was shown to the person (posted by the page, never recorded by a GET). First time only. */
+export async function markLessonOpened(input: { userId: string; courseId: string; lessonId: string }): Promise<OpenLessonResult> {
+  const release = await requireRelease();
+  const lesson = lessonOfCourse(release, input.courseId, input.lessonId);
+  if (!lesson) return { kind: "not-found" };
+  await getDb()
+    .insert(lessonProgress)
+    .values({ userId: input.userId, lessonId: lesson.id, courseId: lesson.courseId })
+    .onConflictDoNothing();
+  return { kind: "opened" };
+}
+
+export type ReadLessonResult =
+  | { kind: "not-found" }
+  /** The reading proof is missing, forged or for another person or lesson. */
+  | { kind: "invalid-proof" }
+  /** Reached the end sooner than anyone reads the lesson; counts as read from `readableAt`. */
+  | { kind: "too-soon"; readableAt: Date }
+  | { kind: "read"; complete: boolean };
+
+/**
+ * The person reached the end of the lesson. `proof` is the reading token the lesson page was given
+ * when it was shown: it proves when, so a script cannot mark a lesson read without having opened it
+ * for the minimum reading time. Idempotent: the first time counts.
+ */
+export async function markLessonRead(input: {
+  userId: string;
+  courseId: string;
+  lessonId: string;
+  proof: string | null;
+  now?: Date;
+}): Promise<ReadLessonResult> {
+  const now = input.now ?? new Date();
+  const release = await requireRelease();
+  const lesson = lessonOfCourse(release, input.courseId, input.lessonId);
+  if (!lesson) return { kind: "not-found" };
+  const shownAt = input.proof ? verifyReadingToken(input.proof, { userId: input.userId, lessonId: lesson.id }) : null;
+  if (!shownAt) return { kind: "invalid-proof" };
+  const timing = readingCheck(lesson.minutes, shownAt, now);
+  if (!timing.ok) return { kind: "too-soon", readableAt: timing.readableAt };
+  const complete = await getDb().transaction(async (tx) => {
+    await lockProgressRow(tx, input.userId, lesson, now);
+    return completeIfDone(tx, input.userId, lesson);
+  });
+  return { kind: "read", complete };
+}
+
+export type AnswerCheckResult =
+  | { kind: "not-found" }
+  | { kind: "invalid-answer"; questionId: string }
+  | { kind: "correct"; questionId: string; key: string[]; explanation: string; lessonComplete: boolean }
+  /**
+   * A wrong answer. The first wrong try gets the question's hint and no key; from the second wrong
+   * try on, the key and explanation are revealed (practice questions only: exam items are never here).
+   */
+  | { kind: "incorrect"; questionId: string; attempt: number; hint: string | null; reveal: { key: string[]; explanation: string } | null };
+
+/**
+ * Grades a knowledge-check answer on the server and records it (every try, numbered, for item
+ * analysis) in one transaction that also completes the lesson when this was the last missing piece.
+ */
 export async function answerKnowledgeCheck(input: {
   userId: string;
-  release: LoadedRelease;
-  lesson: Lesson;
-  question: Question;
-  rawAnswer: string[];
-  language: Lang;
-}): Promise<KnowledgeCheckResult> {
-  const { userId, release, lesson, question, language } = input;
-  const answer = normalizeAnswer(question, input.rawAnswer);
-  if (!answer) return { ok: false, reason: "invalid-answer" };
+  courseId: string;
+  lessonId: string;
+  questionId: string;
+  answer: readonly string[];
+  lang: Lang;
+}): Promise<AnswerCheckResult> {
+  const { userId, questionId, lang } = input;
+  const release = await requireRelease();
+  const lesson = lessonOfCourse(release, input.courseId, input.lessonId);
+  const question = release.questions.get(questionId);
+  // Only a practice question that this lesson embeds can be answered here: exam items never leak.
+  if (!lesson || !question || question.use !== "practice" || !lesson.knowledgeChecks.includes(questionId)) {
+    return { kind: "not-found" };
+  }
+  const answer = normalizeAnswer(question, input.answer);
+  if (!answer) return { kind: "invalid-answer", questionId };
   const correct = isCorrect(question, answer);
-  await markLessonOpened(userId, lesson);
-  await getDb().insert(knowledgeCheckAnswers).values({
-    userId,
-    questionId: question.id,
-    lessonId: lesson.id,
-    releaseNumber: release.number,
-    answer,
-    correct,
-    language,
+
+  const { attempt, lessonComplete } = await getDb().transaction(async (tx) => {
+    await lockProgressRow(tx, userId, lesson, null);
+    const [previous] = await tx
+      .select({ n: count() })
+      .from(knowledgeCheckAnswers)
+      .where(and(eq(knowledgeCheckAnswers.userId, userId), eq(knowledgeCheckAnswers.questionId, questionId)));
+    const attempt = Number(previous?.n ?? 0) + 1;
+    await tx.insert(knowledgeCheckAnswers).values({
+      userId,
+      questionId,
+      lessonId: lesson.id,
+      releaseNumber: release.number,
+      answer,
+      correct,
+      attempt,
+      language: lang,
+    });
+    return { attempt, lessonComplete: correct ? await completeIfDone(tx, userId, lesson) : false };
   });
-  const lessonComplete = correct ? await completeIfDone(userId, lesson) : false;
-  return { ok: true, correct, answer: question.answer, explanation: question.explanation[language], lessonComplete };
+
+  if (correct) return { kind: "correct", questionId, key: question.answer, explanation: question.explanation[lang], lessonComplete };
+  const revealed = attempt >= KEY_REVEALED_FROM_ATTEMPT;
+  return {
+    kind: "incorrect",
+    questionId,
+    attempt,
+    hint: question.hint?.[lang] ?? null,
+    reveal: revealed ? { key: question.answer, explanation: question.explanation[lang] } : null,
+  };
 }

@@ -2,7 +2,9 @@ import type { LoadedRelease } from "~/content/release.server";
 import type { Lang, Lesson } from "~/content/types";
 import type { LessonContextValue } from "~/mdx/lesson-context";
 import { courseProgress } from "./completion";
-import { getLearnerProgress, markLessonOpened, progressOfCourses } from "./progress.server";
+import { getLearnerProgress, progressOfCourses } from "./progress.server";
+import { minimumReadingSeconds } from "./reading";
+import { createReadingToken } from "./reading-token.server";
 
 /** "My learning": every course of the release with this person's progress. */
 export async function myLearningView(release: LoadedRelease, userId: string, lang: Lang) {
@@ -37,7 +39,8 @@ export function lessonContent(release: LoadedRelease, lesson: Lesson, lang: Lang
   const questions: LessonContextValue["questions"] = {};
   for (const id of lesson.knowledgeChecks) {
     const q = release.questions.get(id);
-    if (!q) continue;
+    // Only practice questions are ever shown in a lesson (the checker also refuses exam items there).
+    if (!q || q.use !== "practice") continue;
     questions[id] = { id, type: q.type, stem: q.stem[lang], options: q.options.map((o) => ({ id: o.id, text: o.text[lang] })) };
   }
   const terms: LessonContextValue["terms"] = {};
@@ -48,22 +51,25 @@ export function lessonContent(release: LoadedRelease, lesson: Lesson, lang: Lang
   return { questions, terms };
 }
 
+/**
+ * The lesson page: read-only (a GET never writes; the page itself posts "opened" once it is shown).
+ * Carries a reading token that proves when the page was shown, for "read to the end".
+ */
 export async function lessonView(release: LoadedRelease, userId: string, courseId: string, lessonId: string, lang: Lang) {
   const course = release.courses.get(courseId);
   const lesson = release.lessons.get(lessonId);
   if (!course || !lesson || lesson.courseId !== courseId) return null;
   const progress = await getLearnerProgress(userId);
-  if (!progress.byLesson.has(lesson.id)) {
-    await markLessonOpened(userId, lesson);
-    progress.byLesson.set(lesson.id, { lessonId: lesson.id, startedAt: new Date(), readAt: null, completedAt: null });
-  }
-  const summary = courseProgress(course, release.lessons, progress.byLesson, progress.correct);
+  const row = progress.byLesson.get(lesson.id);
+  // Being on the page counts as in progress for the page's own display, without writing anything.
+  const seen = new Map(progress.byLesson);
+  if (!row) seen.set(lesson.id, { lessonId: lesson.id, startedAt: new Date(), readAt: null, completedAt: null });
+  const summary = courseProgress(course, release.lessons, seen, progress.correct);
   const index = course.lessons.indexOf(lesson.id);
   const neighbour = (id: string | undefined) => {
     const l = id ? release.lessons.get(id) : undefined;
     return l ? { id: l.id, title: l.title[lang] } : null;
   };
-  const row = progress.byLesson.get(lesson.id);
   return {
     course: { id: course.id, title: course.title[lang] },
     lesson: {
@@ -76,7 +82,9 @@ export async function lessonView(release: LoadedRelease, userId: string, courseI
       total: course.lessons.length,
     },
     status: summary.lessons.find((l) => l.id === lesson.id)?.status ?? "in-progress",
+    opened: Boolean(row),
     read: Boolean(row?.readAt),
+    reading: { token: createReadingToken({ userId, lessonId: lesson.id }), minimumSeconds: minimumReadingSeconds(lesson.minutes) },
     courseComplete: summary.status === "complete",
     previous: neighbour(course.lessons[index - 1]),
     next: neighbour(course.lessons[index + 1]),

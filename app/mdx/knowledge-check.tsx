@@ -1,28 +1,52 @@
 import { useFetcher } from "@remix-run/react";
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { action as lessonAction } from "~/routes/learn.$courseId.$lessonId";
 import { useCsrfToken } from "~/ui/csrf-input";
 import { useLesson } from "./lesson-context";
 
-export type KnowledgeCheckReply =
-  | { intent: "answer"; questionId: string; correct: boolean; answer: string[]; explanation: string; lessonComplete: boolean }
-  | { intent: "answer"; questionId: string; error: "invalid-answer" };
-
-/** A question from the course bank, answered in the lesson and graded on the server. */
+/**
+ * A practice question, answered in the lesson and graded on the server. A wrong first try gets a hint,
+ * never the key; the key and the explanation come with the right answer or after a second wrong try.
+ */
 export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
   const { t } = useTranslation();
   const { questions, answeredCorrectly, answerAction } = useLesson();
   const csrf = useCsrfToken();
   const question = typeof id === "string" ? questions[id] : undefined;
-  const fetcher = useFetcher<KnowledgeCheckReply>({ key: `kc-${String(id)}` });
+  const fetcher = useFetcher<typeof lessonAction>({ key: `kc-${String(id)}` });
   const [attempt, setAttempt] = useState(0);
   // "Try again" sets the last reply aside, so the form opens again for a new answer.
   const [setAside, setSetAside] = useState<unknown>(null);
+  const [chosen, setChosen] = useState<string[]>([]);
   const baseId = useId();
+  const resultRef = useRef<HTMLDivElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusForm = useRef(false);
+
+  const data = fetcher.data;
+  const reply =
+    data && data !== setAside && data.intent === "answer" && "questionId" in data.result && data.result.questionId === question?.id
+      ? data.result
+      : data && data !== setAside && data.intent === "answer" && data.result.kind === "not-found"
+        ? data.result
+        : null;
+  const settled = fetcher.state === "idle";
+  const graded = reply && settled && (reply.kind === "correct" || reply.kind === "incorrect") ? reply : null;
+  const revealedKey = graded ? (graded.kind === "correct" ? graded.key : graded.reveal?.key ?? null) : null;
+  const explanation = graded ? (graded.kind === "correct" ? graded.explanation : graded.reveal?.explanation ?? null) : null;
+
+  // Keyboard and screen-reader users land on the result, and back on the question after "Try again".
+  useEffect(() => {
+    if (graded) resultRef.current?.focus();
+  }, [graded]);
+  useEffect(() => {
+    if (!focusForm.current) return;
+    focusForm.current = false;
+    formRef.current?.querySelector<HTMLInputElement>("input[name=answer]")?.focus();
+  }, [attempt]);
+
   if (!question) return null;
-  const reply = fetcher.data && fetcher.data !== setAside && fetcher.data.questionId === question.id ? fetcher.data : null;
-  const graded = reply && "correct" in reply ? reply : null;
-  const showResult = graded && fetcher.state === "idle";
   const doneBefore = answeredCorrectly.includes(question.id);
   const options =
     question.type === "truefalse"
@@ -39,28 +63,54 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
         {t("lesson.check.label")}
         {doneBefore ? <span className="ml-2 rounded bg-emerald-100 px-2 py-0.5 normal-case text-emerald-800">{t("lesson.check.doneBefore")}</span> : null}
       </p>
-      <fetcher.Form method="post" action={answerAction ?? undefined} key={attempt} className="mt-2">
+      <fetcher.Form
+        method="post"
+        action={answerAction ?? undefined}
+        key={attempt}
+        ref={formRef}
+        className="mt-2"
+        onSubmit={(event) => {
+          const form = new FormData(event.currentTarget);
+          setChosen(form.getAll("answer").map(String));
+        }}
+      >
         <input type="hidden" name="csrf" value={csrf} />
         <input type="hidden" name="intent" value="answer" />
         <input type="hidden" name="questionId" value={question.id} />
-        <fieldset disabled={!answerAction || Boolean(showResult)}>
+        <fieldset disabled={!answerAction || Boolean(graded)}>
           <legend id={legendId} className="text-base font-semibold text-slate-900">
             {question.stem}
           </legend>
           <ul className="mt-3 space-y-2">
             {options.map((option) => {
               const optionId = `${baseId}-${option.id}`;
-              const isKey = graded?.answer.includes(option.id);
+              const isKey = Boolean(revealedKey?.includes(option.id));
+              const isMine = Boolean(graded) && chosen.includes(option.id);
+              const marks = [isMine ? t("lesson.check.yourChoice") : null, isKey ? t("lesson.check.rightChoice") : null].filter(Boolean);
               return (
                 <li key={option.id}>
                   <label
                     htmlFor={optionId}
                     className={`flex cursor-pointer items-start gap-3 rounded-lg border bg-white px-3 py-2 ${
-                      showResult && isKey ? "border-emerald-500 ring-1 ring-emerald-500" : "border-slate-300"
+                      isKey ? "border-emerald-600 ring-1 ring-emerald-600" : isMine ? "border-amber-600 ring-1 ring-amber-600" : "border-slate-300"
                     }`}
                   >
-                    <input id={optionId} type={inputType} name="answer" value={option.id} className="mt-1 h-4 w-4 accent-indigo-600" required={inputType === "radio"} />
+                    <input
+                      id={optionId}
+                      type={inputType}
+                      name="answer"
+                      value={option.id}
+                      defaultChecked={isMine}
+                      className="mt-1 h-4 w-4 accent-indigo-600"
+                      required={inputType === "radio"}
+                    />
                     <span className="text-slate-800">{option.text}</span>
+                    {marks.length > 0 ? (
+                      <span className="ml-auto shrink-0 whitespace-nowrap text-sm font-semibold" data-testid="check-mark">
+                        {isKey ? <span className="text-emerald-800">✓ </span> : <span className="text-amber-800">✗ </span>}
+                        <span className={isKey ? "text-emerald-800" : "text-amber-800"}>{marks.join(" · ")}</span>
+                      </span>
+                    ) : null}
                   </label>
                 </li>
               );
@@ -68,7 +118,7 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
           </ul>
           {question.type === "multiple" ? <p className="mt-2 text-sm text-slate-600">{t("lesson.check.chooseAll")}</p> : null}
         </fieldset>
-        {!showResult ? (
+        {!graded ? (
           <button
             type="submit"
             disabled={!answerAction || fetcher.state !== "idle"}
@@ -79,21 +129,38 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
         ) : null}
       </fetcher.Form>
       <div aria-live="polite">
-        {reply && "error" in reply ? <p className="mt-3 text-sm text-red-700">{t("lesson.check.invalid")}</p> : null}
-        {showResult ? (
-          <div className={`mt-4 rounded-lg border p-4 ${graded.correct ? "border-emerald-300 bg-emerald-50" : "border-amber-300 bg-amber-50"}`}>
-            <p className={`font-semibold ${graded.correct ? "text-emerald-900" : "text-amber-900"}`}>
-              {graded.correct ? t("lesson.check.correct") : t("lesson.check.incorrect")}
+        {reply?.kind === "invalid-answer" && settled ? <p className="mt-3 text-sm text-red-700">{t("lesson.check.invalid")}</p> : null}
+        {reply?.kind === "not-found" && settled ? <p className="mt-3 text-sm text-red-700">{t("lesson.check.notFound")}</p> : null}
+        {graded ? (
+          <div
+            ref={resultRef}
+            tabIndex={-1}
+            data-testid="check-result"
+            className={`mt-4 rounded-lg border p-4 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${
+              graded.kind === "correct" ? "border-emerald-300 bg-emerald-50" : "border-amber-300 bg-amber-50"
+            }`}
+          >
+            <p className={`font-semibold ${graded.kind === "correct" ? "text-emerald-900" : "text-amber-900"}`}>
+              {graded.kind === "correct" ? `✓ ${t("lesson.check.correct")}` : `✗ ${graded.reveal ? t("lesson.check.revealed") : t("lesson.check.incorrectTryAgain")}`}
             </p>
-            <p className="mt-1 text-slate-800">{graded.explanation}</p>
-            {!graded.correct ? (
+            {graded.kind === "incorrect" && !graded.reveal && graded.hint ? (
+              <p className="mt-1 text-slate-800">
+                <span className="font-semibold">{t("lesson.check.hintLabel")}: </span>
+                {graded.hint}
+              </p>
+            ) : null}
+            {explanation ? <p className="mt-1 text-slate-800">{explanation}</p> : null}
+            {graded.kind === "incorrect" ? (
               <button
                 type="button"
                 onClick={() => {
                   setSetAside(fetcher.data);
+                  setChosen([]);
+                  focusForm.current = true;
                   setAttempt((n) => n + 1);
                 }}
-                className="mt-3 text-sm font-semibold text-indigo-700 underline">
+                className="mt-3 text-sm font-semibold text-indigo-700 underline"
+              >
                 {t("lesson.check.retry")}
               </button>
             ) : null}

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useFetcher, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useLocation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -8,7 +8,7 @@ import { requirePermission } from "~/auth/session.server";
 import { requireRelease } from "~/content/release.server";
 import { requestLanguage } from "~/i18n/i18next.server";
 import { pageTitle } from "~/i18n/meta";
-import { answerKnowledgeCheck, markLessonRead } from "~/learning/progress.server";
+import { answerKnowledgeCheck, markLessonOpened, markLessonRead } from "~/learning/progress.server";
 import { lessonView } from "~/learning/views.server";
 import { LessonBody } from "~/mdx/lesson-body";
 import { LessonProvider } from "~/mdx/lesson-context";
@@ -17,8 +17,9 @@ import { ErrorPage } from "~/ui/error-page";
 import { StatusBadge } from "~/ui/progress-bar";
 
 const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("read") }),
-  z.object({ intent: z.literal("answer"), questionId: z.string().min(1) }),
+  z.object({ intent: z.literal("open") }),
+  z.object({ intent: z.literal("read"), proof: z.string().max(100).optional() }),
+  z.object({ intent: z.literal("answer"), questionId: z.string().min(1).max(100), answer: z.array(z.string().max(20)).max(10) }),
 ]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -30,54 +31,91 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "read:learning:own");
+  const user = await requirePermission(request, "update:learning:own");
   const formData = await readForm(request);
-  const parsed = actionSchema.safeParse({ intent: formData.get("intent"), questionId: formData.get("questionId") ?? undefined });
+  const parsed = actionSchema.safeParse({
+    intent: formData.get("intent"),
+    proof: formData.get("proof") ?? undefined,
+    questionId: formData.get("questionId") ?? undefined,
+    answer: formData.getAll("answer").filter((v): v is string => typeof v === "string"),
+  });
   if (!parsed.success) throw new Response("Bad request", { status: 400 });
-  const [release, lang] = await Promise.all([requireRelease(), requestLanguage(request)]);
-  const lesson = release.lessons.get(params.lessonId ?? "");
-  if (!lesson || lesson.courseId !== params.courseId) throw new Response("Not found", { status: 404 });
-  if (parsed.data.intent === "read") {
-    const { complete } = await markLessonRead(user.id, lesson);
-    return { intent: "read" as const, complete };
+  const where = { userId: user.id, courseId: params.courseId ?? "", lessonId: params.lessonId ?? "" };
+  const input = parsed.data;
+  switch (input.intent) {
+    case "open": {
+      const result = await markLessonOpened(where);
+      if (result.kind === "not-found") throw new Response("Not found", { status: 404 });
+      return { intent: "open" as const };
+    }
+    case "read": {
+      const result = await markLessonRead({ ...where, proof: input.proof ?? null });
+      if (result.kind === "not-found") throw new Response("Not found", { status: 404 });
+      if (result.kind === "read") return { intent: "read" as const, ok: true as const, complete: result.complete };
+      const waitSeconds = result.kind === "too-soon" ? Math.ceil((result.readableAt.getTime() - Date.now()) / 1000) : null;
+      return { intent: "read" as const, ok: false as const, reason: result.kind, waitSeconds };
+    }
+    case "answer": {
+      const lang = await requestLanguage(request);
+      const result = await answerKnowledgeCheck({ ...where, questionId: input.questionId, answer: input.answer, lang });
+      return { intent: "answer" as const, result };
+    }
   }
-  const { questionId } = parsed.data;
-  const question = release.questions.get(questionId);
-  if (!question || !lesson.knowledgeChecks.includes(questionId)) throw new Response("Not found", { status: 404 });
-  const rawAnswer = formData.getAll("answer").filter((v): v is string => typeof v === "string");
-  const result = await answerKnowledgeCheck({ userId: user.id, release, lesson, question, rawAnswer, language: lang });
-  if (!result.ok) return { intent: "answer" as const, questionId, error: "invalid-answer" as const };
-  return {
-    intent: "answer" as const,
-    questionId,
-    correct: result.correct,
-    answer: result.answer,
-    explanation: result.explanation,
-    lessonComplete: result.lessonComplete,
-  };
 }
 
-/** Tells the server, once, that the reader reached the end of the lesson. */
-function useReadToEnd(alreadyRead: boolean) {
+/** Only the page's own form posts change what it shows; the background "opened" note never re-runs the loader. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) => {
+  if (formData?.get("intent") === "open") return false;
+  return defaultShouldRevalidate;
+};
+
+/** Tells the server once that the page was shown (never recorded by the GET itself: prefetches and crawlers write nothing). */
+function useOpenedOnce(opened: boolean) {
+  const fetcher = useFetcher<typeof action>({ key: "lesson-open" });
+  const csrf = useCsrfToken();
+  const location = useLocation();
+  useEffect(() => {
+    if (opened) return;
+    fetcher.submit({ intent: "open", csrf }, { method: "post", action: location.pathname });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [opened, location.pathname]);
+}
+
+/**
+ * Tells the server, once, that the reader reached the end of the lesson, with the page's reading proof.
+ * Reaching the end sooner than the minimum reading time waits until that time has passed on this page.
+ */
+function useReadToEnd(alreadyRead: boolean, reading: { token: string; minimumSeconds: number }) {
   const ref = useRef<HTMLDivElement>(null);
-  const fetcher = useFetcher({ key: "lesson-read" });
+  const fetcher = useFetcher<typeof action>({ key: "lesson-read" });
   const csrf = useCsrfToken();
   const sent = useRef(alreadyRead);
+  const shownAt = useRef(Date.now());
   const location = useLocation();
   useEffect(() => {
     sent.current = alreadyRead;
+    shownAt.current = Date.now();
   }, [alreadyRead, location.pathname]);
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof IntersectionObserver === "undefined") return;
-    const observer = new IntersectionObserver((entries) => {
-      if (sent.current || !entries.some((e) => e.isIntersecting)) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const send = () => {
       sent.current = true;
-      fetcher.submit({ intent: "read", csrf }, { method: "post", action: location.pathname });
+      fetcher.submit({ intent: "read", proof: reading.token, csrf }, { method: "post", action: location.pathname });
+    };
+    const observer = new IntersectionObserver((entries) => {
+      if (sent.current || timer || !entries.some((e) => e.isIntersecting)) return;
+      const wait = shownAt.current + reading.minimumSeconds * 1000 + 500 - Date.now();
+      if (wait <= 0) send();
+      else timer = setTimeout(send, wait);
     });
     observer.observe(el);
-    return () => observer.disconnect();
-  }, [csrf, fetcher, location.pathname]);
+    return () => {
+      observer.disconnect();
+      if (timer) clearTimeout(timer);
+    };
+  }, [csrf, fetcher, location.pathname, reading.token, reading.minimumSeconds]);
   return ref;
 }
 
@@ -86,7 +124,12 @@ export default function LessonPage() {
   const data = useLoaderData<typeof loader>();
   const { course, lesson, previous, next, status, read } = data;
   const location = useLocation();
-  const endRef = useReadToEnd(read);
+  useOpenedOnce(data.opened);
+  const endRef = useReadToEnd(read, data.reading);
+  const readFetcher = useFetcher<typeof action>({ key: "lesson-read" });
+  const posted = useActionData<typeof action>();
+  const readReply = [readFetcher.data, posted].find((r) => r?.intent === "read" && !r.ok);
+  const readProblem = readReply && readReply.intent === "read" && !readReply.ok ? readReply : null;
   const needsChecks = read && status !== "complete";
   return (
     <article className="mx-auto max-w-3xl" data-lesson={lesson.id}>
@@ -123,6 +166,14 @@ export default function LessonPage() {
         ) : (
           <Form method="post" className="flex flex-wrap items-center gap-3">
             <CsrfInput />
+            <input type="hidden" name="proof" value={data.reading.token} />
+            {readProblem ? (
+              <p className="w-full text-sm text-amber-900" role="status">
+                {readProblem.reason === "too-soon"
+                  ? t("lesson.readTooSoon", { seconds: Math.max(1, readProblem.waitSeconds ?? 1) })
+                  : t("lesson.readStale")}
+              </p>
+            ) : null}
             <p className="flex-1 text-slate-700">{t("lesson.readPrompt")}</p>
             <button type="submit" name="intent" value="read" className="rounded-md border border-indigo-600 px-4 py-2 text-sm font-semibold text-indigo-700 hover:bg-indigo-50">
               {t("lesson.markRead")}
