@@ -13,7 +13,8 @@ beforeAll(async () => {
   warnings = result.problems.filter((p) => p.severity === "warning").map((p) => `${p.file}:${p.line} ${p.message}`);
 }, 30_000);
 
-const byCourse = (id: string) => bundle.questions.filter((q) => q.courseId === id);
+// Exam banks only: practice questions (knowledge checks in lessons) are never drawn by a blueprint.
+const examQuestions = (id: string) => bundle.questions.filter((q) => q.courseId === id && q.use === "exam");
 function has(nodes: readonly MdxNode[], name: string): boolean {
   return nodes.some((n) => n.type === "element" && (n.name === name || has(n.children, name)));
 }
@@ -51,15 +52,15 @@ describe("the shipped curriculum", () => {
     }
   });
 
-  it("has about 180 questions: genai-basics ≥ 30, safe-use ≥ 40, ai-foundations ≥ 110", () => {
-    expect(byCourse("genai-basics").length).toBeGreaterThanOrEqual(30);
-    expect(byCourse("safe-use").length).toBeGreaterThanOrEqual(40);
-    expect(byCourse("ai-foundations").length).toBeGreaterThanOrEqual(110);
+  it("has about 180 exam questions: genai-basics ≥ 30, safe-use ≥ 40, ai-foundations ≥ 110", () => {
+    expect(examQuestions("genai-basics").length).toBeGreaterThanOrEqual(30);
+    expect(examQuestions("safe-use").length).toBeGreaterThanOrEqual(40);
+    expect(examQuestions("ai-foundations").length).toBeGreaterThanOrEqual(110);
   });
 
   it("holds in each domain at least twice what any blueprint draws from it, so two attempts rarely repeat", () => {
     for (const track of bundle.tracks) {
-      const pool = bundle.questions.filter((q) => track.courses.includes(q.courseId));
+      const pool = bundle.questions.filter((q) => q.use === "exam" && track.courses.includes(q.courseId));
       for (const { domain, count } of track.exam.blueprint) {
         expect(pool.filter((q) => q.domain === domain).length, `${track.id} ${domain}`).toBeGreaterThanOrEqual(2 * count);
       }
