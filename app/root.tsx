@@ -3,11 +3,12 @@ import { data } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { getSession, viewerOf } from "~/auth/session.server";
+import { getSession, sessionCookieRepair, viewerOf } from "~/auth/session.server";
 import { ensureCsrfToken } from "~/auth/csrf.server";
 import { detectLanguage } from "~/i18n/i18next.server";
 import { fallbackLanguage } from "~/i18n/config";
 import { pageTitle } from "~/i18n/meta";
+import { demoAccountsPresent } from "~/org/demo-data.server";
 import { AppShell } from "~/ui/app-shell";
 import { ErrorPage } from "~/ui/error-page";
 import { useNonce } from "~/ui/nonce";
@@ -25,15 +26,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const language = await detectLanguage(request, user);
   const csrf = await ensureCsrfToken(request);
   const toast = await readToast(request);
+  const demo = await demoAccountsPresent();
   const headers = new Headers();
   if (csrf.setCookie) headers.append("Set-Cookie", csrf.setCookie);
   if (toast.setCookie) headers.append("Set-Cookie", toast.setCookie);
+  const repair = sessionCookieRepair(request);
+  if (repair) headers.append("Set-Cookie", repair);
   return data(
     {
       language,
       viewer: user ? viewerOf(user) : null,
       csrfToken: csrf.token,
       toast: toast.toast,
+      demo,
       requestId: context.requestId ?? null,
       today: new Date().toISOString(),
     },

@@ -126,6 +126,11 @@ export function AppShell({ children }: { children: React.ReactNode }) {
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         {t("app.skipToContent")}
       </a>
+      {root?.demo ? (
+        <div role="note" data-testid="demo-banner" className="bg-amber-100 px-4 py-2 text-center text-sm text-amber-950">
+          <strong className="font-semibold">{t("app.demo.title")}</strong> {t("app.demo.body")}
+        </div>
+      ) : null}
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3">
           <Link to="/" className="flex items-center gap-2 rounded focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600">
