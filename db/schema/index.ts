@@ -2,3 +2,5 @@ export * from "./org";
 export * from "./auth";
 export * from "./audit";
 export * from "./content";
+export * from "./assessment";
+export * from "./certification";
