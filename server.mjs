@@ -7,8 +7,6 @@ import { createRequestHandler } from "@remix-run/express";
 
 const dev = process.argv.includes("--dev");
 if (!dev) process.env.NODE_ENV ??= "production";
-const port = Number(process.env.PORT || 3000);
-const host = process.env.HOST || undefined;
 
 const vite = dev
   ? await import("vite").then((v) => v.createServer({ server: { middlewareMode: true } }))
@@ -17,14 +15,18 @@ const loadBuild = () =>
   vite ? vite.ssrLoadModule("virtual:remix/server-build") : import("./build/server/index.js");
 
 const build = await loadBuild();
-await build.entry.module.startup((line) => console.log(line));
+// startup() parses the environment once (app/env.server.ts) and returns what this file needs from it.
+const settings = await build.entry.module.startup((line) => console.log(line)).catch((error) => {
+  console.error(error?.name === "EnvError" ? error.message : error);
+  process.exit(1);
+});
 
 const app = express();
 app.disable("x-powered-by");
-if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+if (settings.trustProxy !== undefined) app.set("trust proxy", settings.trustProxy);
 app.use(compression());
 
-const secure = !dev && process.env.INSECURE_COOKIES !== "1";
+const secure = settings.secureCookies;
 
 app.use((req, res, next) => {
   const nonce = crypto.randomBytes(16).toString("base64");
@@ -97,8 +99,8 @@ app.all(
   }),
 );
 
-const server = app.listen(port, host, () => {
-  console.log(`Manabi is ready on http://localhost:${port}`);
+const server = app.listen(settings.port, settings.host, () => {
+  console.log(`Manabi is ready on http://localhost:${settings.port}`);
 });
 
 let stopping = false;

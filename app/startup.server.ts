@@ -1,5 +1,7 @@
 import { closeDatabase, databaseHandle } from "#db/client.server";
-import { seedDemoOrganisation } from "#db/seed/seed-demo.server";
+import { startAuthHousekeeping, stopAuthHousekeeping } from "~/auth/housekeeping.server";
+import { env, sessionSecret } from "~/env.server";
+import { isOrganisationEmpty, seedDemoOrganisation } from "#db/seed/seed-demo.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "#db/seed/demo-org";
 import { contentDir } from "~/content/authoring.server";
 import { checkContent } from "~/content/load.server";
@@ -8,22 +10,39 @@ import { getCurrentRelease } from "~/content/release.server";
 
 type Log = (line: string) => void;
 
+/** What the HTTP server (server.mjs, plain JS) needs from the parsed environment. */
+export type ServerSettings = {
+  port: number;
+  host: string | undefined;
+  trustProxy: number | boolean | string | undefined;
+  secureCookies: boolean;
+};
+
 /**
- * Runs once before the server listens: applies migrations and, on a fresh embedded database,
- * seeds the demo organisation. A PostgreSQL server (DATABASE_URL) is never seeded by itself.
+ * Runs once before the server listens: parses the environment (a bad value stops here, naming the
+ * variable), applies migrations and, on a fresh embedded database, seeds the demo organisation.
+ * A PostgreSQL server (DATABASE_URL) is never seeded by itself.
  */
-export async function startup(log: Log = console.log): Promise<void> {
+export async function startup(log: Log = console.log): Promise<ServerSettings> {
+  const config = env();
+  sessionSecret();
   const handle = databaseHandle();
   await handle.migrate();
   log(handle.kind === "pglite" ? "Database: embedded PostgreSQL (PGlite)" : "Database: PostgreSQL server (DATABASE_URL)");
   await publishBundledContentIfNone(log);
   // The embedded database is the demo; a server database is seeded only on request (db:seed-demo).
-  if (handle.kind === "pglite" || process.env.MANABI_SEED_DEMO === "1") {
+  // MANABI_DEMO=0 starts the embedded database without it.
+  if ((handle.kind === "pglite" && config.MANABI_DEMO !== "0") || config.MANABI_SEED_DEMO === "1") {
     const { seeded, people } = await seedDemoOrganisation(handle.db);
     if (seeded) log(`Seeded the demo organisation (${people} people).`);
     log("Demo accounts (password: " + DEMO_PASSWORD + "):");
     for (const a of DEMO_ACCOUNTS) log(`  ${a.role.padEnd(8)} ${a.email}`);
+  } else if (await isOrganisationEmpty(handle.db)) {
+    log("Nobody can sign in yet. Create the first admin with:");
+    log('  npm run user:create -- --email you@example.com --name "山田 太郎" --role admin');
   }
+  await startAuthHousekeeping(log);
+  return { port: config.PORT, host: config.HOST, trustProxy: config.TRUST_PROXY, secureCookies: config.secureCookies };
 }
 
 /** On an empty database, publish the bundled content/ as release #1 so learners have courses at once. */
@@ -40,5 +59,6 @@ async function publishBundledContentIfNone(log: Log): Promise<void> {
 }
 
 export async function shutdown(): Promise<void> {
+  stopAuthHousekeeping();
   await closeDatabase();
 }

@@ -7,6 +7,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { env } from "~/env.server";
 import * as schema from "./schema";
 
 /**
@@ -73,10 +74,8 @@ type GlobalWithDb = typeof globalThis & { [globalKey]?: Handle };
 export function databaseHandle(): Handle {
   const g = globalThis as GlobalWithDb;
   if (!g[globalKey]) {
-    g[globalKey] = openDatabase({
-      url: process.env.DATABASE_URL || undefined,
-      pgliteDir: process.env.PGLITE_DIR || undefined,
-    });
+    const { DATABASE_URL, pgliteDir } = env();
+    g[globalKey] = openDatabase({ url: DATABASE_URL, pgliteDir });
   }
   return g[globalKey]!;
 }

@@ -1,12 +1,15 @@
-import { and, eq, lte, sql } from "drizzle-orm";
+import { and, eq, gt, lte, or, sql } from "drizzle-orm";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import { getDb } from "#db/client.server";
 import { sessions, users, type GrantedRole, type Locale } from "#db/schema";
+import { env } from "~/env.server";
 
 /**
  * lucia v3 is no longer developed upstream; every use of it stays in app/auth/ so it can be replaced
  * without touching routes. The adapter is ours so that one query returns the session, the user and
- * the derived "manager" role (having at least one active report).
+ * the derived "manager" role (having at least one active report), and so that a session also ends
+ * SESSION_MAX_AGE_DAYS after sign-in however active it was (the absolute lifetime; lucia itself only
+ * knows the sliding idle timeout). Cookies are written by session.server.ts, not by lucia.
  */
 export type UserAttributes = {
   email: string;
@@ -21,13 +24,36 @@ export type UserAttributes = {
 
 const isManager = sql<boolean>`exists (select 1 from ${users} as reports where reports.manager_id = ${users.id} and reports.active)`;
 
+/**
+ * The expiry lucia should see: the stored (sliding) one, unless the absolute lifetime has passed, in
+ * which case lucia sees an expired session and deletes it. (Reporting the earlier of the two at all
+ * times would make lucia extend the session on every request of its last hours.)
+ */
+export function expiryForLucia(expiresAt: Date, createdAt: Date, maxAgeMs: number, now = new Date()): Date {
+  const absoluteEnd = createdAt.getTime() + maxAgeMs;
+  return absoluteEnd <= now.getTime() ? new Date(absoluteEnd) : expiresAt;
+}
+
+/** Sessions that are still alive at `now` (not idle for too long, not older than the absolute lifetime). */
+export function liveSessions(now: Date, maxAgeMs: number) {
+  return and(gt(sessions.expiresAt, now), gt(sessions.createdAt, new Date(now.getTime() - maxAgeMs)));
+}
+
+/** Sessions that have ended (the opposite of liveSessions), for purging. */
+export function endedSessions(now: Date, maxAgeMs: number) {
+  return or(lte(sessions.expiresAt, now), lte(sessions.createdAt, new Date(now.getTime() - maxAgeMs)));
+}
+
 class ManabiAdapter implements Adapter {
+  constructor(private readonly maxAgeMs: number) {}
+
   async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
     const [row] = await getDb()
       .select({
         sessionId: sessions.id,
         userId: users.id,
         expiresAt: sessions.expiresAt,
+        createdAt: sessions.createdAt,
         email: users.email,
         displayName: users.displayName,
         familyName: users.familyName,
@@ -42,16 +68,21 @@ class ManabiAdapter implements Adapter {
       .where(eq(sessions.id, sessionId))
       .limit(1);
     if (!row) return [null, null];
-    const { sessionId: id, userId, expiresAt, ...attributes } = row;
+    const { sessionId: id, userId, expiresAt, createdAt, ...attributes } = row;
     return [
-      { id, userId, expiresAt: new Date(expiresAt), attributes: {} },
+      { id, userId, expiresAt: expiryForLucia(new Date(expiresAt), new Date(createdAt), this.maxAgeMs), attributes: {} },
       { id: userId, attributes: { ...attributes, isManager: Boolean(attributes.isManager) } },
     ];
   }
 
   async getUserSessions(userId: string): Promise<DatabaseSession[]> {
     const rows = await getDb().select().from(sessions).where(eq(sessions.userId, userId));
-    return rows.map((r) => ({ id: r.id, userId: r.userId, expiresAt: new Date(r.expiresAt), attributes: {} }));
+    return rows.map((r) => ({
+      id: r.id,
+      userId: r.userId,
+      expiresAt: expiryForLucia(new Date(r.expiresAt), new Date(r.createdAt), this.maxAgeMs),
+      attributes: {},
+    }));
   }
 
   async setSession(session: DatabaseSession): Promise<void> {
@@ -71,27 +102,30 @@ class ManabiAdapter implements Adapter {
   }
 
   async deleteExpiredSessions(): Promise<void> {
-    await getDb().delete(sessions).where(and(lte(sessions.expiresAt, new Date())));
+    await getDb().delete(sessions).where(endedSessions(new Date(), this.maxAgeMs));
   }
 }
 
-export const SESSION_COOKIE = "manabi_session";
+function createLucia() {
+  const { sessionIdleMs, sessionMaxAgeMs } = env();
+  return new Lucia(new ManabiAdapter(sessionMaxAgeMs), {
+    // Sliding idle timeout: lucia extends the session in the database when half of it has passed.
+    sessionExpiresIn: new TimeSpan(sessionIdleMs, "ms"),
+    getUserAttributes: (attributes) => attributes,
+  });
+}
 
-export const lucia = new Lucia(new ManabiAdapter(), {
-  // Sliding idle timeout: a session unused for 12 hours ends; lucia extends it in the database when
-  // half of that has passed. The cookie itself lives until the browser closes.
-  sessionExpiresIn: new TimeSpan(12, "h"),
-  sessionCookie: {
-    name: SESSION_COOKIE,
-    expires: false,
-    attributes: { secure: process.env.NODE_ENV === "production" && process.env.INSECURE_COOKIES !== "1", sameSite: "lax" },
-  },
-  getUserAttributes: (attributes) => attributes,
-});
+let instance: ReturnType<typeof createLucia> | null = null;
+
+/** Built on first use, from the parsed environment. */
+export function lucia() {
+  instance ??= createLucia();
+  return instance;
+}
 
 declare module "lucia" {
   interface Register {
-    Lucia: typeof lucia;
+    Lucia: ReturnType<typeof createLucia>;
     DatabaseUserAttributes: UserAttributes;
   }
 }

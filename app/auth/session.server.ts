@@ -1,30 +1,47 @@
 import { redirect } from "@remix-run/node";
+import { and, count, eq, ne } from "drizzle-orm";
 import type { Session, User } from "lucia";
+import { getDb } from "#db/client.server";
+import { sessions } from "#db/schema";
+import { env } from "~/env.server";
+import { clearPresessionCookie } from "./csrf.server";
+import { endedSessions, liveSessions, lucia } from "./lucia.server";
 import { can, permissionsOf, rolesOf, type Permission } from "./permissions";
-import { lucia, SESSION_COOKIE } from "./lucia.server";
+import { blankSessionCookie, readSessionCookie, serializeSessionCookie, SESSION_COOKIE } from "./session-cookie";
 
 export type SessionUser = User;
 type SessionResult = { user: User; session: Session } | { user: null; session: null };
 
 const cache = new WeakMap<Request, Promise<SessionResult>>();
+const signedOut: SessionResult = { user: null, session: null };
 
-function readSessionId(request: Request): string | null {
-  return lucia.readSessionCookie(request.headers.get("Cookie") ?? "");
+/** The id in the request's session cookie, if it holds one in the format we issue. */
+export function currentSessionId(request: Request): string | null {
+  const cookie = readSessionCookie(request.headers.get("Cookie"));
+  return cookie.state === "present" ? cookie.id : null;
 }
 
 /** The signed-in person, or null. One database query per request, however many loaders ask. */
 export function getSession(request: Request): Promise<SessionResult> {
   let pending = cache.get(request);
   if (!pending) {
-    const sessionId = readSessionId(request);
+    const sessionId = currentSessionId(request);
     pending = sessionId
-      ? lucia.validateSession(sessionId).then((r) =>
-          r.user && r.user.active ? r : { user: null, session: null },
-        )
-      : Promise.resolve({ user: null, session: null });
+      ? lucia()
+          .validateSession(sessionId)
+          .then((r): SessionResult => (r.user && r.user.active ? r : signedOut))
+      : Promise.resolve(signedOut);
     cache.set(request, pending);
   }
   return pending;
+}
+
+/**
+ * A Set-Cookie header removing a session cookie we could never have issued (e.g. `%FF`), so that a
+ * damaged cookie does not follow the person around; the page itself renders as signed out.
+ */
+export function sessionCookieRepair(request: Request): string | null {
+  return readSessionCookie(request.headers.get("Cookie")).state === "malformed" ? blankSessionCookie(env().secureCookies) : null;
 }
 
 export async function getOptionalUser(request: Request): Promise<User | null> {
@@ -46,13 +63,14 @@ export async function requireUser(request: Request): Promise<User> {
   const { user } = await getSession(request);
   if (!user) {
     const params = new URLSearchParams();
-    const hadSession = Boolean(readSessionId(request));
+    const cookie = readSessionCookie(request.headers.get("Cookie"));
+    const hadSession = cookie.state === "present";
     // After signing in again the person comes back to the page (for a post, the page that posted:
     // page actions live at their page's URL), e.g. the lesson whose knowledge check they were answering.
     params.set("redirectTo", returnPath(request));
     if (hadSession) params.set("expired", "1");
     const headers = new Headers();
-    if (hadSession) headers.append("Set-Cookie", lucia.createBlankSessionCookie().serialize());
+    if (cookie.state !== "absent") headers.append("Set-Cookie", blankSessionCookie(env().secureCookies));
     const query = params.toString();
     throw redirect(`/login${query ? `?${query}` : ""}`, { headers });
   }
@@ -73,24 +91,65 @@ export async function requireAnonymous(request: Request): Promise<void> {
   if (user) throw redirect("/");
 }
 
-export async function createSessionCookie(userId: string): Promise<string> {
-  const session = await lucia.createSession(userId, {});
-  return lucia.createSessionCookie(session.id).serialize();
+async function newSessionCookie(userId: string): Promise<{ id: string; cookie: string }> {
+  const session = await lucia().createSession(userId, {});
+  return { id: session.id, cookie: serializeSessionCookie(session.id, env().secureCookies) };
 }
 
+/**
+ * Signs a person in: always a new session id (any session the browser brought is ended first), and
+ * the pre-session CSRF cookie is dropped, so the form token changes too. Returns Set-Cookie values.
+ */
+export async function startSession(request: Request, userId: string): Promise<string[]> {
+  const previous = currentSessionId(request);
+  if (previous) await lucia().invalidateSession(previous);
+  const { cookie } = await newSessionCookie(userId);
+  return [cookie, await clearPresessionCookie()];
+}
+
+/** Signs out this browser. Returns the Set-Cookie value that removes the cookie. */
 export async function destroySession(request: Request): Promise<string> {
-  const sessionId = readSessionId(request);
-  if (sessionId) await lucia.invalidateSession(sessionId);
-  return lucia.createBlankSessionCookie().serialize();
+  const sessionId = currentSessionId(request);
+  if (sessionId) await lucia().invalidateSession(sessionId);
+  return blankSessionCookie(env().secureCookies);
 }
 
-export async function destroyOtherSessions(userId: string, keepSessionId: string | null): Promise<void> {
-  const sessions = await lucia.getUserSessions(userId);
-  await Promise.all(sessions.filter((s) => s.id !== keepSessionId).map((s) => lucia.invalidateSession(s.id)));
+/** Ends every other session of the person (other browsers and devices); returns how many ended. */
+export async function signOutOtherSessions(userId: string, keepSessionId: string | null): Promise<number> {
+  const where = keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId);
+  const ended = await getDb().delete(sessions).where(where).returning({ id: sessions.id });
+  return ended.length;
 }
 
-export function currentSessionId(request: Request): string | null {
-  return readSessionId(request);
+/**
+ * After a password change: every session of the person ends, this browser included, and this
+ * browser continues in a new session. Returns the Set-Cookie value for it.
+ */
+export async function renewAllSessions(userId: string): Promise<string> {
+  const { id, cookie } = await newSessionCookie(userId);
+  await signOutOtherSessions(userId, id);
+  return cookie;
+}
+
+/** How many sessions of the person are alive besides this one. */
+export async function countOtherSessions(userId: string, currentId: string | null, now = new Date()): Promise<number> {
+  const [row] = await getDb()
+    .select({ n: count() })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), liveSessions(now, env().sessionMaxAgeMs), currentId ? ne(sessions.id, currentId) : undefined));
+  return Number(row?.n ?? 0);
+}
+
+/** Deletes sessions that have ended (idle or past the absolute lifetime); returns how many. */
+export async function purgeEndedSessions(now = new Date()): Promise<number> {
+  const ended = await getDb().delete(sessions).where(endedSessions(now, env().sessionMaxAgeMs)).returning({ id: sessions.id });
+  return ended.length;
+}
+
+/** The configured lifetimes, in the units the account page states them. */
+export function sessionLifetimes(): { hours: number; days: number } {
+  const { SESSION_IDLE_HOURS, SESSION_MAX_AGE_DAYS } = env();
+  return { hours: SESSION_IDLE_HOURS, days: SESSION_MAX_AGE_DAYS };
 }
 
 /** What the layout needs to know about the viewer. */

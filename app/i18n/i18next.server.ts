@@ -1,24 +1,36 @@
-import { createCookie } from "@remix-run/node";
+import { createCookie, type Cookie } from "@remix-run/node";
 import { RemixI18Next } from "remix-i18next/server";
 import { getSession } from "~/auth/session.server";
+import { env, sessionSecret } from "~/env.server";
 import { fallbackLanguage, i18nConfig, isLanguage, supportedLanguages, type Language } from "./config";
 
-export const languageCookie = createCookie("manabi_lang", {
-  path: "/",
-  sameSite: "lax",
-  httpOnly: true,
-  maxAge: 60 * 60 * 24 * 365,
-});
+// Signed (SESSION_SECRET), so a language cookie planted by another site or subdomain is ignored.
+let cookie: Cookie | null = null;
+export function languageCookie(): Cookie {
+  cookie ??= createCookie("manabi_lang", {
+    path: "/",
+    sameSite: "lax",
+    httpOnly: true,
+    maxAge: 60 * 60 * 24 * 365,
+    secure: env().secureCookies,
+    secrets: [sessionSecret()],
+  });
+  return cookie;
+}
 
-const detector = new RemixI18Next({
-  detection: {
-    supportedLanguages: [...supportedLanguages],
-    fallbackLanguage,
-    cookie: languageCookie,
-    order: ["cookie", "header"],
-  },
-  i18next: i18nConfig,
-});
+let detector: RemixI18Next | null = null;
+function languageDetector(): RemixI18Next {
+  detector ??= new RemixI18Next({
+    detection: {
+      supportedLanguages: [...supportedLanguages],
+      fallbackLanguage,
+      cookie: languageCookie(),
+      order: ["cookie", "header"],
+    },
+    i18next: i18nConfig,
+  });
+  return detector;
+}
 
 /** The signed-in person's preference, else the cookie, else Accept-Language, else Japanese. */
 export async function detectLanguage(
@@ -26,7 +38,7 @@ export async function detectLanguage(
   user?: { preferredLanguage: string | null } | null,
 ): Promise<Language> {
   if (user && isLanguage(user.preferredLanguage)) return user.preferredLanguage;
-  const detected = await detector.getLocale(request);
+  const detected = await languageDetector().getLocale(request);
   return isLanguage(detected) ? detected : fallbackLanguage;
 }
 

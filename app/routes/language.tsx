@@ -23,7 +23,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await getOptionalUser(request);
   if (user) await setPreferredLanguage(user.id, parsed.data.language);
   return redirect(safeRedirect(parsed.data.redirectTo), {
-    headers: { "Set-Cookie": await languageCookie.serialize(parsed.data.language) },
+    headers: { "Set-Cookie": await languageCookie().serialize(parsed.data.language) },
   });
 }
 

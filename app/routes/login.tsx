@@ -8,7 +8,7 @@ import { z } from "zod";
 import { readForm } from "~/auth/csrf.server";
 import { demoAccounts } from "~/auth/demo.server";
 import { safeRedirect } from "~/auth/safe-redirect";
-import { createSessionCookie, requireAnonymous } from "~/auth/session.server";
+import { requireAnonymous, startSession } from "~/auth/session.server";
 import { signIn } from "~/auth/sign-in.server";
 import { formatTime } from "~/i18n/format";
 import { pageTitle } from "~/i18n/meta";
@@ -21,6 +21,8 @@ const signInSchema = z.object({
   email: z
     .string({ required_error: "auth.signIn.errors.emailRequired" })
     .trim()
+    // No address is longer (RFC 5321); refusing before the password check keeps the failure countable.
+    .max(254, "auth.signIn.errors.emailInvalid")
     .email("auth.signIn.errors.emailInvalid"),
   password: z.string({ required_error: "auth.signIn.errors.passwordRequired" }).max(1024),
   redirectTo: z.string().optional(),
@@ -35,7 +37,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: signInSchema });
   if (submission.status !== "success") {
-    return data({ result: submission.reply({ hideFields: ["password"] }), retryAt: null }, { status: 400 });
+    // Never echo an over-long field back into the page.
+    const email = formData.get("email");
+    const hideFields = ["password", "redirectTo", ...(typeof email === "string" && email.length > 254 ? ["email"] : [])];
+    return data({ result: submission.reply({ hideFields }), retryAt: null }, { status: 400 });
   }
   const { email, password, redirectTo } = submission.value;
   const outcome = await signIn(email, password, context.clientIp ?? "unknown");
@@ -52,9 +57,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: rateLimited ? 429 : 401 },
     );
   }
-  return redirect(safeRedirect(redirectTo), {
-    headers: { "Set-Cookie": await createSessionCookie(outcome.userId) },
-  });
+  // A new session id (any earlier one ends) and with it a new CSRF token.
+  const headers = new Headers();
+  for (const cookie of await startSession(request, outcome.userId)) headers.append("Set-Cookie", cookie);
+  return redirect(safeRedirect(redirectTo), { headers });
 }
 
 export default function SignIn() {

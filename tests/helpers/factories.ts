@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { getDb } from "#db/client.server";
 import { departments, users, type GrantedRole } from "#db/schema";
 import { hashPassword } from "~/auth/password.server";
-import { csrfCookie } from "~/auth/csrf.server";
-import { createSessionCookie } from "~/auth/session.server";
+import { ensureCsrfToken } from "~/auth/csrf.server";
+import { startSession } from "~/auth/session.server";
 
 export const TEST_PASSWORD = "correct horse battery";
 
@@ -41,14 +41,17 @@ export async function createUser(
   return row!;
 }
 
-const CSRF = "test-csrf-token-0123456789abcdefghijklmnop";
-
-const csrfCookieHeader = async () => (await csrfCookie.serialize(CSRF)).split(";")[0]!;
-
-/** Cookie header for a signed-in person (and a CSRF cookie). */
+/** Cookie header for a signed-in person: a new session, as signing in creates. */
 export async function signedInCookie(userId: string): Promise<string> {
-  const session = (await createSessionCookie(userId)).split(";")[0];
-  return `${session}; ${await csrfCookieHeader()}`;
+  const [session] = await startSession(new Request("http://localhost/login"), userId);
+  return session!.split(";")[0]!;
+}
+
+/** The CSRF token a page would give this browser, and its cookie header (with a pre-session if needed). */
+export async function csrfFor(cookie: string): Promise<{ token: string; cookie: string }> {
+  const { token, setCookie } = await ensureCsrfToken(new Request("http://localhost/", { headers: cookie ? { Cookie: cookie } : {} }));
+  const presession = setCookie?.split(";")[0];
+  return { token, cookie: [cookie, presession].filter(Boolean).join("; ") };
 }
 
 export async function get(path: string, userId?: string, headers: Record<string, string> = {}): Promise<Request> {
@@ -62,15 +65,13 @@ export async function post(
   fields: Record<string, string>,
   options: { userId?: string; csrf?: boolean; headers?: Record<string, string> } = {},
 ): Promise<Request> {
-  const cookie = options.userId
-    ? await signedInCookie(options.userId)
-    : await csrfCookieHeader();
+  const csrf = await csrfFor(options.userId ? await signedInCookie(options.userId) : "");
   const body = new URLSearchParams(fields);
-  if (options.csrf !== false) body.set("csrf", CSRF);
+  if (options.csrf !== false) body.set("csrf", csrf.token);
   return new Request(`http://localhost${path}`, {
     method: "POST",
     body,
-    headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded", ...options.headers },
+    headers: { Cookie: csrf.cookie, "Content-Type": "application/x-www-form-urlencoded", ...options.headers },
   });
 }
 

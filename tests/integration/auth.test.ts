@@ -104,9 +104,9 @@ describe("sessions", () => {
 
   it("changes a password only with the current one, and never to the same one", async () => {
     const user = await createUser();
-    expect(await changePassword(user.id, "not it", "a new long password")).toEqual({ ok: false, reason: "wrongCurrent" });
-    expect(await changePassword(user.id, TEST_PASSWORD, TEST_PASSWORD)).toEqual({ ok: false, reason: "sameAsCurrent" });
-    expect(await changePassword(user.id, TEST_PASSWORD, "a new long password")).toEqual({ ok: true });
+    expect(await changePassword(user.id, "not it", "a new long password", ip())).toEqual({ ok: false, reason: "wrongCurrent" });
+    expect(await changePassword(user.id, TEST_PASSWORD, TEST_PASSWORD, ip())).toEqual({ ok: false, reason: "sameAsCurrent" });
+    expect(await changePassword(user.id, TEST_PASSWORD, "a new long password", ip())).toEqual({ ok: true });
     expect(await signIn(user.email, "a new long password", ip())).toEqual({ ok: true, userId: user.id });
   });
 });
