@@ -38,7 +38,8 @@ import type {
   Tool,
   Track,
 } from "~/content/types";
-import { errorMessage, parseYaml, schemaProblems, type ParsedYaml, type Position, type YamlPath } from "~/content/yaml-positions";
+import { decodeUtf8, scanText, unsafeCodePoints } from "~/content/text-hygiene";
+import { errorMessage, parseYaml, schemaProblems, valueProblems, type ParsedYaml, type Position, type YamlPath } from "~/content/yaml-positions";
 
 /** `01-what-is-ai.en.mdx`: a two-digit number, a kebab-case slug and the language. */
 export const LESSON_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.(en|ja)\.mdx$/;
@@ -162,7 +163,7 @@ class ContentChecker {
 
   // -- reading ----------------------------------------------------------------------------------------
 
-  private async readText(file: string): Promise<Buffer | null> {
+  private async readBytes(file: string): Promise<Buffer | null> {
     try {
       return await readFile(path.join(this.root, file));
     } catch {
@@ -170,15 +171,32 @@ class ContentChecker {
     }
   }
 
+  /**
+   * A file's text, strictly UTF-8 (a byte order mark dropped). A file that is not UTF-8 is an error at
+   * its first bad byte; its lossy decoding is still checked, so one bad byte does not hide every other
+   * problem or cascade into "missing" ones, and the bundle is null anyway.
+   */
+  private decode(file: string, bytes: Buffer): { text: string; clean: boolean } {
+    const decoded = decodeUtf8(bytes);
+    if (decoded.problem) this.problems.push({ ...decoded.problem, file });
+    return { text: decoded.text, clean: !decoded.problem };
+  }
+
   private async readYaml(file: string, required: boolean): Promise<YamlFile | null> {
-    const buffer = await this.readText(file);
+    const buffer = await this.readBytes(file);
     if (!buffer) {
       if (required) this.error("missing-file", file, START, `${file} is missing`, "Create it as described in docs/content-format.md.");
       return null;
     }
-    const parsed = parseYaml(stripBom(buffer.toString("utf8")), file);
+    const { text, clean } = this.decode(file, buffer);
+    const hygiene = scanText(text, { ignoreReplacement: !clean }).map((p) => ({ ...p, file }));
+    this.problems.push(...hygiene);
+    const parsed = parseYaml(text, file);
     this.problems.push(...parsed.problems);
     if (parsed.value === undefined) return null;
+    // Characters written as escapes ("\u202E") pass the scan of the file: check the values too.
+    if (!hygiene.some((p) => p.severity === "error"))
+      this.problems.push(...valueProblems(parsed.value, file, parsed.locate, unsafeCodePoints(text)));
     return { file, raw: parsed.value, locate: parsed.locate };
   }
 
@@ -301,8 +319,9 @@ class ContentChecker {
   }
 
   private async readLesson(file: string, lang: Lang): Promise<LessonFile> {
-    const source = (await this.readText(file)) ?? Buffer.alloc(0);
-    const compiled = compileLesson(stripBom(source.toString("utf8")), { file, lang });
+    const source = (await this.readBytes(file)) ?? Buffer.alloc(0);
+    const { text, clean } = this.decode(file, source);
+    const compiled = compileLesson(text, { file, lang, decodedLossily: !clean });
     this.problems.push(...compiled.problems);
     const parsed = lessonFrontmatterSchema.safeParse(compiled.frontmatter);
     return { file, lang, source, compiled, meta: parsed.success ? parsed.data : null, rawId: rawId(compiled.frontmatter) };
@@ -784,9 +803,6 @@ function isString(value: unknown): value is string {
   return typeof value === "string";
 }
 
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
 
 function sortProblems(problems: Problem[]): Problem[] {
   return [...problems].sort((a, b) =>

@@ -13,10 +13,12 @@ import { createProcessor } from "@mdx-js/mdx";
 import { loadDefaultJapaneseParser } from "budoux";
 import remarkFrontmatter from "remark-frontmatter";
 import remarkGfm from "remark-gfm";
-import { ID_PATTERN, lessonFrontmatterSchema } from "~/content/schemas";
+import { lessonFrontmatterSchema } from "~/content/schemas";
 import type { Lang, MdxElement, MdxNode, Problem } from "~/content/types";
-import { checkFigureSrc, checkLinkUrl } from "~/content/urls";
-import { errorMessage, parseYaml, schemaProblems, type Position, type YamlPath } from "~/content/yaml-positions";
+import { checkLinkUrl } from "~/content/urls";
+import { characterMessage, firstUnsafeCharacter, scanText, unsafeCodePoints } from "~/content/text-hygiene";
+import { checkPropValue, COMPONENT_NAMES, componentSpec, type ComponentSpec } from "~/mdx/allowlist";
+import { errorMessage, parseYaml, schemaProblems, valueProblems, type Position, type YamlPath } from "~/content/yaml-positions";
 
 /** Deepest nesting of Markdown/MDX nodes a lesson may have. Real lessons stay under 10. */
 export const MAX_DEPTH = 40;
@@ -43,45 +45,10 @@ export type CompiledLesson = {
 };
 
 // ----------------------------------------------------------------------------------------------------
-// The allowlist
+// The allowlist: the components and their props live in ~/mdx/allowlist, shared with the renderer.
 
-type PropSpec = { required?: boolean; kind: "text" | "id" | "src" | "enum"; values?: readonly string[] };
-type ComponentSpec = {
-  props: Record<string, PropSpec>;
-  /** flow: stands on its own lines; inline: inside a sentence. */
-  placement: "flow" | "inline";
-  /** Only allowed directly inside this component. */
-  parent?: string;
-  children: "none" | "markdown" | "inline" | "steps" | "dodont" | "example";
-};
-
-const COMPONENTS: Record<string, ComponentSpec> = {
-  Callout: {
-    props: { type: { required: true, kind: "enum", values: ["info", "warning", "danger"] }, title: { kind: "text" } },
-    placement: "flow",
-    children: "markdown",
-  },
-  Term: { props: { id: { required: true, kind: "id" } }, placement: "inline", children: "inline" },
-  Figure: {
-    props: { src: { required: true, kind: "src" }, alt: { required: true, kind: "text" }, caption: { kind: "text" } },
-    placement: "flow",
-    children: "none",
-  },
-  Steps: { props: {}, placement: "flow", children: "steps" },
-  DoDont: { props: {}, placement: "flow", children: "dodont" },
-  Do: { props: {}, placement: "flow", parent: "DoDont", children: "markdown" },
-  Dont: { props: {}, placement: "flow", parent: "DoDont", children: "markdown" },
-  Example: {
-    props: { kind: { required: true, kind: "enum", values: ["good", "bad", "neutral"] }, title: { kind: "text" } },
-    placement: "flow",
-    children: "example",
-  },
-  Prompt: { props: {}, placement: "flow", parent: "Example", children: "markdown" },
-  Response: { props: {}, placement: "flow", parent: "Example", children: "markdown" },
-  KnowledgeCheck: { props: { id: { required: true, kind: "id" } }, placement: "flow", children: "none" },
-};
-export const ALLOWED_COMPONENTS = Object.keys(COMPONENTS);
-const TOP_LEVEL_COMPONENTS = ALLOWED_COMPONENTS.filter((name) => !COMPONENTS[name]!.parent);
+export const ALLOWED_COMPONENTS: readonly string[] = COMPONENT_NAMES;
+const TOP_LEVEL_COMPONENTS = COMPONENT_NAMES.filter((name) => !componentSpec(name)!.parent);
 
 const PHRASING_TYPES = new Set([
   "text",
@@ -135,13 +102,25 @@ type Context = {
   at: Position;
 };
 
-export function compileLesson(source: string, options: { file: string; lang: Lang }): CompiledLesson {
+export type CompileOptions = {
+  file: string;
+  lang: Lang;
+  /** The file was not valid UTF-8 (already reported): its U+FFFD are the decoder's, not the author's. */
+  decodedLossily?: boolean;
+};
+
+export function compileLesson(source: string, options: CompileOptions): CompiledLesson {
   const compiler = new LessonCompiler(options.file, options.lang);
   let frontmatter: unknown | null = null;
   let tree: MdxNode[] = [];
   let locateFrontmatter: CompiledLesson["locateFrontmatter"] = () => ({ line: 1, column: 1 });
 
   try {
+    // Control, bidi and invisible characters written in the file; once it has none that are errors,
+    // the ones written as character references (&#x202E;) are caught in the text the parser decodes.
+    const hygiene = scanText(source, { ignoreReplacement: options.decodedLossily === true });
+    compiler.problems.push(...hygiene.map((p) => ({ ...p, file: options.file })));
+    if (!hygiene.some((p) => p.severity === "error")) compiler.literalUnsafe = unsafeCodePoints(source);
     const refusal = preflight(source);
     if (refusal) {
       compiler.problems.push({ severity: "error", file: options.file, ...refusal });
@@ -306,6 +285,11 @@ function preflight(source: string): Refusal | null {
 class LessonCompiler {
   readonly problems: Problem[] = [];
   readonly references: LessonReference[] = [];
+  /**
+   * Set when the file's own characters passed the text rules: the unsafe code points it holds
+   * literally (warnings already reported). Decoded text is then checked for the others.
+   */
+  literalUnsafe: ReadonlySet<number> | null = null;
   private depthReported = false;
 
   constructor(private readonly file: string, private readonly lang: Lang) {}
@@ -327,6 +311,7 @@ class LessonCompiler {
     const parsed = parseYaml(typeof node.value === "string" ? node.value : "", this.file, { lineOffset: startLine });
     this.problems.push(...parsed.problems);
     if (parsed.value === undefined && parsed.problems.some((p) => p.severity === "error")) return { value: null, locate: parsed.locate };
+    if (this.literalUnsafe) this.problems.push(...valueProblems(parsed.value, this.file, parsed.locate, this.literalUnsafe));
     const result = lessonFrontmatterSchema.safeParse(parsed.value ?? {});
     if (!result.success) this.problems.push(...schemaProblems(result.error, this.file, parsed.locate, parsed.value, "frontmatter "));
     return { value: parsed.value ?? null, locate: parsed.locate };
@@ -363,6 +348,23 @@ class LessonCompiler {
     else if (lower.includes("could not parse expression") || lower.includes("expression"))
       hint = "Braces { and } start code in MDX: remove them or put them inside `code`.";
     this.error("mdx-syntax", at, `MDX syntax error: ${reason.split("\n")[0]}`, hint);
+  }
+
+  /** A decoded string (text, a prop, a link) holding a forbidden character written as a character reference. */
+  private checkDecoded(value: string, at: Position, where: string): boolean {
+    if (!this.literalUnsafe) return true;
+    const found = firstUnsafeCharacter(value, this.literalUnsafe);
+    if (!found) return true;
+    this.problems.push({
+      severity: found.rule.severity,
+      code: found.rule.code,
+      file: this.file,
+      line: at.line,
+      column: at.column,
+      message: `${characterMessage(found, where)} (written as a character reference such as &#x${found.codePoint.toString(16).toUpperCase()};)`,
+      hint: found.rule.hint,
+    });
+    return found.rule.severity !== "error";
   }
 
   private tooDeep(at: Position) {
@@ -407,8 +409,10 @@ class LessonCompiler {
     const kids = () => node.children ?? [];
 
     switch (node.type) {
-      case "text":
-        return this.text(String(node.value ?? ""));
+      case "text": {
+        const value = String(node.value ?? "");
+        return this.checkDecoded(value, at, "The text") ? this.text(value) : [];
+      }
       case "paragraph": {
         const children = this.inline(kids(), ctx, true);
         return parent.unwrapParagraph ? children : [element("p", {}, children)];
@@ -485,8 +489,12 @@ class LessonCompiler {
           this.error("unsafe-url", at, `Link not allowed: ${verdict.message}`, verdict.hint);
           return [];
         }
+        if (!this.checkDecoded(url, at, "The link")) return [];
         const props: MdxElement["props"] = { href: url };
-        if (typeof node.title === "string" && node.title) props.title = node.title;
+        if (typeof node.title === "string" && node.title) {
+          if (!this.checkDecoded(node.title, at, "The link title")) return [];
+          props.title = node.title;
+        }
         return [element("a", props, this.inline(kids(), { ...ctx, inLink: true }))];
       }
       case "image":
@@ -596,8 +604,8 @@ class LessonCompiler {
 
   private component(node: AnyNode, parent: Context, at: Position, expectedParent?: string): MdxNode[] {
     const name = typeof node.name === "string" ? node.name : null;
-    const spec = name ? COMPONENTS[name] : undefined;
-    if (!name || !spec || !Object.hasOwn(COMPONENTS, name)) {
+    const spec = name ? componentSpec(name) : undefined;
+    if (!name || !spec) {
       const shown = name ? `<${name}>` : "A fragment (<>…</>)";
       const isHtml = !!name && /^[a-z]/.test(name);
       this.error(
@@ -842,7 +850,11 @@ class LessonCompiler {
         ok = false;
         continue;
       }
-      const problem = this.checkProp(propSpec, propName, value);
+      if (!this.checkDecoded(value, attrAt, `<${name} ${propName}>`)) {
+        ok = false;
+        continue;
+      }
+      const problem = checkPropValue(propSpec, propName, value);
       if (problem) {
         this.error(problem.code, attrAt, `<${name} ${propName}="${value}">: ${problem.message}`, problem.hint);
         ok = false;
@@ -862,35 +874,6 @@ class LessonCompiler {
       }
     }
     return ok ? props : null;
-  }
-
-  private checkProp(spec: PropSpec, propName: string, value: string): { code: string; message: string; hint: string } | null {
-    switch (spec.kind) {
-      case "enum":
-        return spec.values?.includes(value)
-          ? null
-          : {
-              code: "invalid-prop",
-              message: `"${value}" is not one of ${spec.values?.join(", ")}`,
-              hint: `Use ${propName}="${spec.values?.[0]}" or another of: ${spec.values?.join(", ")}.`,
-            };
-      case "id":
-        return ID_PATTERN.test(value)
-          ? null
-          : { code: "invalid-prop", message: "not a valid id", hint: "Ids are lower-case kebab-case, e.g. gb-001 or context-window." };
-      case "text":
-        return value.trim()
-          ? null
-          : {
-              code: "invalid-prop",
-              message: "must not be empty",
-              hint: `Write the ${propName} text, or leave the prop out if it is optional.`,
-            };
-      case "src": {
-        const verdict = checkFigureSrc(value);
-        return verdict.ok ? null : { code: "unsafe-url", message: verdict.message, hint: verdict.hint };
-      }
-    }
   }
 
   // -- text -------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { ZodError, ZodIssue } from "zod";
+import { characterMessage, firstUnsafeCharacter, MAX_REPORTED_LINES } from "~/content/text-hygiene";
 import type { Problem } from "~/content/types";
 
 export type Position = { line: number; column: number };
@@ -119,6 +120,54 @@ export function schemaProblems(error: ZodError, file: string, locate: ParsedYaml
       hint: issueHint(issue),
     };
   });
+}
+
+/**
+ * Strings of a parsed value that hold a character the text rules forbid. The file's own text has
+ * already been scanned (`scanText`): what is found here was written as an escape ("\u202E") and is
+ * reported at the value, with its path. At most MAX_REPORTED_LINES problems.
+ */
+export function valueProblems(value: unknown, file: string, locate: ParsedYaml["locate"], literal?: ReadonlySet<number>): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (node: unknown, path: YamlPath) => {
+    if (problems.length >= MAX_REPORTED_LINES) return;
+    if (typeof node === "string") {
+      const found = firstUnsafeCharacter(node, literal);
+      if (!found) return;
+      const at = locate(path);
+      const where = describePath(path, value) || "The value";
+      problems.push({
+        severity: found.rule.severity,
+        code: found.rule.code,
+        file,
+        line: at.line,
+        column: at.column,
+        message: `${characterMessage(found, where)} (written as an escape)`,
+        hint: found.rule.hint,
+      });
+    } else if (Array.isArray(node)) {
+      node.forEach((item, index) => visit(item, [...path, index]));
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, item] of Object.entries(node)) {
+        const found = firstUnsafeCharacter(key, literal);
+        if (found) {
+          const at = locate([...path, key], "key");
+          problems.push({
+            severity: found.rule.severity,
+            code: found.rule.code,
+            file,
+            line: at.line,
+            column: at.column,
+            message: `${characterMessage(found, "A key")} (written as an escape)`,
+            hint: found.rule.hint,
+          });
+        }
+        visit(item, [...path, key]);
+      }
+    }
+  };
+  visit(value, []);
+  return problems;
 }
 
 /** `questions[3] (gb-004).options[1].text.ja`: the path, with the id of list entries that have one. */

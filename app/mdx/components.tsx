@@ -1,5 +1,7 @@
 import { useId, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { checkFigureSrc } from "~/content/urls";
+import type { ComponentName } from "./allowlist";
 import { KnowledgeCheck } from "./knowledge-check";
 import { useLesson } from "./lesson-context";
 
@@ -31,7 +33,7 @@ export function Callout({ type, title, children }: Props) {
 /** A glossary word: its definition shows on hover, keyboard focus or tap; Escape hides it. */
 export function Term({ id, children }: Props) {
   const { terms } = useLesson();
-  const term = typeof id === "string" ? terms[id] : undefined;
+  const term = typeof id === "string" && Object.hasOwn(terms, id) ? terms[id] : undefined;
   const tipId = useId();
   const [dismissed, setDismissed] = useState(false);
   const [pinned, setPinned] = useState(false);
@@ -74,10 +76,12 @@ export function Term({ id, children }: Props) {
   );
 }
 
+/** Renders nothing unless `src` passes the compiler's own rule (a stored tree is re-checked, never trusted). */
 export function Figure({ src, alt, caption }: Props) {
+  if (typeof src !== "string" || !checkFigureSrc(src).ok) return null;
   return (
     <figure className="my-6">
-      <img src={String(src)} alt={String(alt ?? "")} className="mx-auto rounded-lg border border-slate-200" loading="lazy" />
+      <img src={src} alt={String(alt ?? "")} className="mx-auto rounded-lg border border-slate-200" loading="lazy" />
       {typeof caption === "string" ? <figcaption className="mt-2 text-center text-sm text-slate-600">{caption}</figcaption> : null}
     </figure>
   );
@@ -159,4 +163,17 @@ export function Response({ children }: Props) {
   );
 }
 
-export const COMPONENTS = { Callout, Term, Figure, Steps, DoDont, Do, Dont, Example, Prompt, Response, KnowledgeCheck } as const;
+/** The React component of each allowlisted name (the same names as COMPONENT_SPECS, checked by the compiler). */
+export const COMPONENTS = {
+  Callout,
+  Term,
+  Figure,
+  Steps,
+  DoDont,
+  Do,
+  Dont,
+  Example,
+  Prompt,
+  Response,
+  KnowledgeCheck,
+} as const satisfies Record<ComponentName, unknown>;

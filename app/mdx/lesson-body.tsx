@@ -1,5 +1,6 @@
 import { createElement, Fragment, type ReactNode } from "react";
 import { BREAK, parseTree, type CompactNode } from "./compact";
+import { safeComponentProps, type ComponentName } from "./allowlist";
 import { COMPONENTS } from "./components";
 
 /** HTML elements a compiled lesson may contain, with the props each may carry. */
@@ -33,21 +34,28 @@ function renderNodes(nodes: readonly CompactNode[], keyPrefix: string, start = 0
   return out;
 }
 
+/**
+ * One node of a stored tree. The tree is data from the database, trusted no more than the compiler
+ * would: anything malformed, any element or component outside the allowlists and any undeclared or
+ * invalid prop is left out (a component missing a required prop is not rendered).
+ */
 function renderNode(node: CompactNode, key: string): ReactNode {
   if (typeof node === "string") return renderText(node, key);
+  if (!Array.isArray(node) || typeof node[0] !== "string") return null;
   const [name, rawProps] = node;
-  const nodeProps = rawProps || {};
   const children = node.length > 2 ? renderNodes(node as unknown as CompactNode[], key, 2) : undefined;
-  const component = COMPONENTS[name as keyof typeof COMPONENTS];
-  if (component) {
-    return createElement(component as (p: Record<string, unknown>) => ReactNode, { key, ...nodeProps }, children);
+  if (Object.hasOwn(COMPONENTS, name)) {
+    const props = safeComponentProps(name, rawProps);
+    if (!props) return null;
+    return createElement(COMPONENTS[name as ComponentName] as (p: Record<string, unknown>) => ReactNode, { key, ...props }, children);
   }
-  const allowed = ELEMENTS[name];
+  const allowed = Object.hasOwn(ELEMENTS, name) ? ELEMENTS[name] : undefined;
   if (!allowed) return null; // never render what the compiler would not emit
+  const nodeProps: Record<string, unknown> = rawProps !== null && typeof rawProps === "object" && !Array.isArray(rawProps) ? rawProps : {};
   const props: Record<string, unknown> = { key };
   for (const prop of allowed) {
-    const value = nodeProps[prop];
-    if (value === undefined) continue;
+    const value = Object.hasOwn(nodeProps, prop) ? nodeProps[prop] : undefined;
+    if (typeof value !== "string" && typeof value !== "number") continue;
     if (prop === "href") {
       const href = safeHref(value);
       if (!href) continue;
