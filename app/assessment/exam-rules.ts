@@ -51,10 +51,14 @@ export type Eligibility =
 
 const HOUR_MS = 60 * 60 * 1000;
 
-/** When an attempt ended for the retake wait: its submission, or its deadline if it was finalised later. */
-function endedAt(attempt: AttemptRecord): Date {
+/**
+ * When a retake opens after a failed attempt: the track's wait after the attempt ended, that is after
+ * its submission, or after its deadline when the server finalised it later.
+ */
+export function retakeOpensAt(attempt: Pick<AttemptRecord, "deadline" | "finishedAt">, retakeWaitHours: number): Date {
   const finished = attempt.finishedAt ?? attempt.deadline;
-  return finished.getTime() < attempt.deadline.getTime() ? finished : attempt.deadline;
+  const ended = finished.getTime() < attempt.deadline.getTime() ? finished : attempt.deadline;
+  return new Date(ended.getTime() + retakeWaitHours * HOUR_MS);
 }
 
 export function examEligibility(input: EligibilityInput): Eligibility {
@@ -97,7 +101,7 @@ export function examEligibility(input: EligibilityInput): Eligibility {
 
   const lastFail = cycle.at(-1);
   if (lastFail) {
-    const opensAt = new Date(endedAt(lastFail).getTime() + exam.retakeWaitHours * HOUR_MS);
+    const opensAt = retakeOpensAt(lastFail, exam.retakeWaitHours);
     if (t < opensAt.getTime()) return { kind: "retake-wait", opensAt, attemptsLeft };
   }
 

@@ -3,6 +3,7 @@ import {
   TIMER_ANNOUNCEMENTS_MINUTES,
   examEligibility,
   isOverdue,
+  retakeOpensAt,
   splitTimeLeft,
   timeLeftMs,
   timerAnnouncement,
@@ -90,6 +91,7 @@ describe("who may start an exam", () => {
       passed: false,
     };
     expect(eligibility({ attempts: [lateFinalised] })).toEqual({ kind: "ready", attemptsLeft: 2, recertification: false });
+    expect(retakeOpensAt(lateFinalised, 24)).toEqual(new Date(lateFinalised.deadline.getTime() + 24 * HOUR));
   });
 
   it("after the last allowed attempt failed, no attempts are left, however long ago", () => {
