@@ -172,14 +172,16 @@ class ContentChecker {
   }
 
   /**
-   * A file's text, strictly UTF-8 (a byte order mark dropped). A file that is not UTF-8 is an error at
+   * A file's text, strictly UTF-8 (a byte order mark dropped, CRLF read as LF). A file that is not UTF-8 is an error at
    * its first bad byte; its lossy decoding is still checked, so one bad byte does not hide every other
    * problem or cascade into "missing" ones, and the bundle is null anyway.
    */
   private decode(file: string, bytes: Buffer): { text: string; clean: boolean } {
     const decoded = decodeUtf8(bytes);
     if (decoded.problem) this.problems.push({ ...decoded.problem, file });
-    return { text: decoded.text, clean: !decoded.problem };
+    // CRLF becomes LF (same lines and columns), so a lesson compiles to the same tree either way; a
+    // lone CR stays and is reported.
+    return { text: decoded.text.replaceAll("\r\n", "\n"), clean: !decoded.problem };
   }
 
   private async readYaml(file: string, required: boolean): Promise<YamlFile | null> {

@@ -21,6 +21,8 @@ export type FixtureEditor = {
 export type FixtureResult = CheckResult & {
   /** The 1-based line of the first line containing `needle` in `file` as it was checked. */
   lineOf: (file: string, needle: string, occurrence?: number) => number;
+  /** The 1-based column (in UTF-16 code units, as the checker counts) of the first `needle` in `file`. */
+  columnOf: (file: string, needle: string) => number;
   /** The problems with this code. */
   withCode: (code: string) => Problem[];
 };
@@ -72,6 +74,13 @@ export async function withFixture(mutate: (editor: FixtureEditor) => Promise<voi
           if (line.includes(needle) && ++seen === occurrence) return index + 1;
         }
         throw new Error(`"${needle}" not found in ${file}`);
+      },
+      columnOf(file, needle) {
+        const text = finalTexts.get(file) ?? untouched.get(file);
+        if (text === undefined) throw new Error(`no text for ${file}`);
+        const line = text.split("\n").find((l) => l.includes(needle));
+        if (line === undefined) throw new Error(`"${needle}" not found in ${file}`);
+        return line.replace(/^\ufeff/, "").indexOf(needle) + 1;
       },
       withCode: (code) => result.problems.filter((p) => p.code === code),
     };
