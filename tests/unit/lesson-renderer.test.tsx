@@ -2,10 +2,12 @@ import { createRemixStub } from "@remix-run/testing";
 import { createInstance } from "i18next";
 import { renderToStaticMarkup } from "react-dom/server";
 import { I18nextProvider, initReactI18next } from "react-i18next";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { MdxNode } from "~/content/types";
 import { i18nConfig } from "~/i18n/config";
 import { BREAK, compactTree, parseTree, serializeTree } from "~/mdx/compact";
+import { COMPONENT_NAMES, COMPONENT_SPECS, safeComponentProps } from "~/mdx/allowlist";
+import { COMPONENTS } from "~/mdx/components";
 import { LessonBody } from "~/mdx/lesson-body";
 import { LessonProvider, type LessonContextValue } from "~/mdx/lesson-context";
 
@@ -31,7 +33,11 @@ const context: LessonContextValue = {
 
 /** Renders a lesson inside a Remix route (the knowledge check uses a fetcher and the root's CSRF token). */
 function render(nodes: MdxNode[]): string {
-  const source = serializeTree(nodes);
+  return renderSource(serializeTree(nodes));
+}
+
+/** Renders a stored tree as given: what an older release or a tampered database row may hold. */
+function renderSource(source: string): string {
   const Stub = createRemixStub([
     {
       id: "root",
@@ -118,3 +124,132 @@ describe("the lesson renderer", () => {
     expect(html).not.toMatch(/correct|explanation/i);
   });
 });
+
+describe("a stored tree that was tampered with", () => {
+  const components = COMPONENTS as unknown as Record<string, unknown>;
+  const originals = { ...components };
+  afterEach(() => Object.assign(components, originals));
+
+  /** Replaces a component with a spy that records the props it is given. */
+  function spyOn(name: string): Record<string, unknown>[] {
+    const received: Record<string, unknown>[] = [];
+    components[name] = (props: Record<string, unknown>) => {
+      received.push(props);
+      return null;
+    };
+    return received;
+  }
+
+  const SMUGGLED = {
+    dangerouslySetInnerHTML: { __html: "<img src=x onerror=alert(1)>" },
+    style: { background: "url(javascript:alert(1))" },
+    onClick: "alert(1)",
+    onMouseOver: "alert(1)",
+    className: "fixed inset-0",
+    href: "javascript:alert(1)",
+    children: "smuggled",
+    ref: "r",
+  };
+
+  it("passes each component only its declared props", () => {
+    const callouts = spyOn("Callout");
+    const checks = spyOn("KnowledgeCheck");
+    renderSource(
+      JSON.stringify([
+        ["Callout", { type: "warning", title: "Careful", ...SMUGGLED }, ["p", 0, "Body"]],
+        ["KnowledgeCheck", { id: "q1", ...SMUGGLED }],
+      ]),
+    );
+    expect(callouts).toHaveLength(1);
+    expect(Object.keys(callouts[0]!).sort()).toEqual(["children", "title", "type"]);
+    expect(callouts[0]).toMatchObject({ type: "warning", title: "Careful" });
+    expect(checks).toEqual([{ id: "q1" }]);
+  });
+
+  it("drops a declared prop whose value the compiler would refuse, and a component missing a required one", () => {
+    const callouts = spyOn("Callout");
+    renderSource(
+      JSON.stringify([
+        ["Callout", { type: "info", title: { __html: "<b>x</b>" } }, "kept"],
+        ["Callout", { type: "javascript:alert(1)" }, "dropped"],
+        ["Callout", 0, "dropped"],
+        ["Callout", ["type", "info"], "dropped"],
+      ]),
+    );
+    expect(callouts.map((p) => [p.type, p.title])).toEqual([["info", undefined]]);
+  });
+
+  it.each([
+    ["javascript:alert(1)"],
+    ["JaVaScRiPt:alert(1)"],
+    ["data:image/svg+xml,<svg onload=alert(1)>"],
+    ["//evil.example/x.png"],
+    ["https://evil.example/x.png"],
+    ["/content/x.svg\u0000"],
+    [" /content/x.svg"],
+  ])("renders no figure for the src %s, re-checked with the compiler's rule", (src) => {
+    const html = renderSource(JSON.stringify([["Figure", { src, alt: "A chart" }], ["p", 0, "after"]]));
+    expect(html).not.toContain("<img");
+    expect(html).not.toContain("<figure");
+    expect(html).toContain("<p>after</p>");
+  });
+
+  it("has the Figure component itself refuse a src that fails the rule, wherever it is rendered from", () => {
+    const { Figure } = originals as unknown as typeof COMPONENTS;
+    expect(renderToStaticMarkup(<Figure src="javascript:alert(1)" alt="x" />)).toBe("");
+    expect(renderToStaticMarkup(<Figure src={5} alt="x" />)).toBe("");
+    expect(renderToStaticMarkup(<Figure src="/content/a.svg" alt="x" />)).toContain('src="/content/a.svg"');
+  });
+
+  it("still renders a figure whose src is on this site", () => {
+    const html = renderSource(JSON.stringify([["Figure", { src: "/content/intro/check.svg", alt: "A chart", caption: "Look" }]]));
+    expect(html).toContain('<img src="/content/intro/check.svg" alt="A chart"');
+    expect(html).toContain("<figcaption");
+  });
+
+  it("skips malformed nodes and names that are not own entries of the allowlists", () => {
+    const source = JSON.stringify([
+      null,
+      5,
+      { name: "p" },
+      [],
+      [7, 0],
+      ["constructor", 0, "a"],
+      ["__proto__", 0, "b"],
+      ["toString", {}, "c"],
+      ["hasOwnProperty", 0],
+      ["p", [1, 2], "ok"],
+      ["p", 0, ["a", { href: { toString: "javascript:alert(1)" }, title: ["x"] }, "link text"]],
+      ["p", 0, ["Term", { id: "constructor" }, "a word"]],
+    ]);
+    let html = "";
+    expect(() => (html = renderSource(source))).not.toThrow();
+    expect(html).toContain("<p>ok</p>");
+    expect(html).toContain("<p><a>link text</a></p>");
+    expect(html).toContain("<p>a word</p>"); // a Term whose id is no own glossary entry is plain text
+    expect(html).not.toMatch(/constructor|__proto__|toString|hasOwnProperty|javascript/);
+  });
+});
+
+describe("the component allowlist", () => {
+  it("names the same components for the compiler and the renderer", () => {
+    expect(Object.keys(COMPONENTS).sort()).toEqual([...COMPONENT_NAMES].sort());
+  });
+
+  it("keeps only declared props that pass their checks", () => {
+    expect(safeComponentProps("Figure", { src: "/a.svg", alt: "A", caption: "", onError: "x", ...SMUGGLED_PLAIN })).toEqual({
+      src: "/a.svg",
+      alt: "A",
+    });
+    expect(safeComponentProps("Figure", { src: "javascript:alert(1)", alt: "A" })).toBeNull();
+    expect(safeComponentProps("Example", { kind: "good", title: 3 })).toEqual({ kind: "good" });
+    expect(safeComponentProps("Steps", { style: "x" })).toEqual({});
+    expect(safeComponentProps("Script", {})).toBeNull();
+    expect(safeComponentProps("constructor", {})).toBeNull();
+    for (const [name, spec] of Object.entries(COMPONENT_SPECS)) {
+      for (const prop of Object.keys(spec.props)) expect(prop, name).not.toMatch(/^on|^style$|^dangerously|^class/i);
+    }
+  });
+});
+
+const SMUGGLED_PLAIN = { style: "color:red", dangerouslySetInnerHTML: "x", className: "x" };

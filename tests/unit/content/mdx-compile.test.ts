@@ -290,6 +290,38 @@ describe("rejecting MDX that could run code or break the page", () => {
   });
 });
 
+describe("control, bidi and invisible characters in a lesson", () => {
+  it("rejects them written in the file, at their line and column, code blocks included", () => {
+    expect(expectRejected("Intro.\n\nA \u202eB.", "bidi-control", BODY + 2).column).toBe(3);
+    expect(expectRejected("```\nlet x = 1;\u2067 // hidden\n```", "bidi-control", BODY + 1).column).toBe(11);
+    expect(expectRejected("Intro.\u0000", "control-character", BODY).column).toBe(7);
+  });
+
+  it("rejects them written as character references, in text, props and link titles", () => {
+    expectRejected("Intro &#x202E; reversed.", "bidi-control", BODY);
+    expectRejected("Intro &#8294; isolated.", "bidi-control", BODY);
+    expectRejected('<Callout type="info" title="A &#x202E; title">\nText.\n</Callout>', "bidi-control", BODY);
+    expectRejected('See [the page](https://example.com "Ti&#x200F;tle").', "bidi-control", BODY);
+    const problem = expectRejected("Tags &#xE0041;&#xE0042; hide text.", "invisible-character", BODY);
+    expect(problem.message).toContain("U+E0041");
+  });
+
+  it("keeps ordinary character references, CRLF line endings and emoji", () => {
+    const result = compileLesson(lesson("Fish &amp; chips &#x2014; 👩\u200d💻.").replaceAll("\n", "\r\n"), {
+      file: "courses/c/01-sample.en.mdx",
+      lang: "en",
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.tree).toEqual([el("p", {}, t("Fish & chips — 👩\u200d💻."))]);
+  });
+
+  it("does not warn about U+FFFD the decoder put in place of bytes already reported as invalid UTF-8", () => {
+    expect(compile("Broken \ufffd text.").problems.map((p) => [p.severity, p.code])).toEqual([["warning", "replacement-character"]]);
+    const lossy = compileLesson(lesson("Broken \ufffd text."), { file: "f.mdx", lang: "en", decodedLossily: true });
+    expect(lossy.problems).toEqual([]);
+  });
+});
+
 describe("refusing absurd nesting without crashing", () => {
   it("rejects 5000 nested blockquotes quickly", () => {
     const started = Date.now();
