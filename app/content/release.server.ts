@@ -96,3 +96,25 @@ export async function requireRelease(): Promise<LoadedRelease> {
 export function invalidateReleaseCache(): void {
   state.checkedAt = 0;
 }
+
+/** Releases are immutable: a few recent ones stay indexed in memory for attempts pinned to them. */
+const byNumberKey = Symbol.for("manabi.release-by-number");
+const byNumber = ((g as typeof g & { [byNumberKey]?: Map<number, Promise<LoadedRelease | null>> })[byNumberKey] ??= new Map());
+const BY_NUMBER_MAX = 8;
+
+/** A given release (e.g. the one an exam attempt is pinned to), or null if there is none with that number. */
+export function getReleaseByNumber(number: number): Promise<LoadedRelease | null> {
+  if (state.release?.number === number) return Promise.resolve(state.release);
+  let pending = byNumber.get(number);
+  if (!pending) {
+    pending = getDb()
+      .select({ number: contentReleases.number, publishedAt: contentReleases.publishedAt, bundle: contentReleases.bundle })
+      .from(contentReleases)
+      .where(eq(contentReleases.number, number))
+      .then(([row]) => (row ? indexRelease(row.number, new Date(row.publishedAt), row.bundle) : null));
+    pending.then((r: LoadedRelease | null) => (r ? undefined : byNumber.delete(number)), () => byNumber.delete(number));
+    byNumber.set(number, pending);
+    if (byNumber.size > BY_NUMBER_MAX) byNumber.delete(byNumber.keys().next().value!);
+  }
+  return pending;
+}

@@ -1,19 +1,13 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { ExamResult } from "~/assessment/exam-grading";
 import { users } from "./org";
 
 /** A question of an attempt as fixed at the start: which question (pinned to the release) and its option order. */
 export type AttemptItemRow = { questionId: string; optionOrder: string[] };
 
-/** The graded result, stored once when the attempt is finished. */
-export type AttemptResult = {
-  correct: number;
-  total: number;
-  percent: number;
-  passed: boolean;
-  domains: { domain: string; correct: number; total: number; percent: number }[];
-  minimums: { domains: string[]; required: number; correct: number; total: number; percent: number; met: boolean }[];
-};
+/** The graded result (see app/assessment/exam-grading.ts), stored once when the attempt is finished. */
+export type AttemptResult = ExamResult;
 
 export const ATTEMPT_STATUSES = ["open", "finished"] as const;
 export const ATTEMPT_END_REASONS = ["submitted", "timeout"] as const;

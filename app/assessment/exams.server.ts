@@ -1,0 +1,554 @@
+import { randomBytes } from "node:crypto";
+import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
+import { getDb, type Transaction } from "#db/client.server";
+import { examAnswers, examAttempts, examEvents, type AttemptEventKind, type AttemptItemRow } from "#db/schema";
+import { awardCertificate, hasCourseExemption, latestCertificate } from "~/certification/certificates.server";
+import { getReleaseByNumber, requireRelease, type LoadedRelease } from "~/content/release.server";
+import type { Lang, Question, Track } from "~/content/types";
+import { getLearnerProgress, progressOfCourses } from "~/learning/progress.server";
+import { assembleAttempt } from "./exam-assembly";
+import { gradeExam, type ExamResult } from "./exam-grading";
+import { examEligibility, isOverdue, type AttemptRecord, type Eligibility } from "./exam-rules";
+import { normalizeAnswer } from "./grading";
+import { RANDOM_ALGORITHM } from "./random";
+
+type Db = Transaction | ReturnType<typeof getDb>;
+
+/** Attempt ids are unguessable (they appear in URLs); only the owner can use one anyway. */
+const ATTEMPT_ID = /^[A-Za-z0-9_-]{22}$/;
+const newAttemptId = () => randomBytes(16).toString("base64url");
+
+async function attemptRecords(db: Db, userId: string, trackId: string): Promise<AttemptRecord[]> {
+  const rows = await db
+    .select({ id: examAttempts.id, startedAt: examAttempts.startedAt, deadline: examAttempts.deadline, finishedAt: examAttempts.finishedAt, passed: examAttempts.passed })
+    .from(examAttempts)
+    .where(and(eq(examAttempts.userId, userId), eq(examAttempts.trackId, trackId)))
+    .orderBy(asc(examAttempts.startedAt));
+  return rows.map((r) => ({
+    id: r.id,
+    startedAt: new Date(r.startedAt),
+    deadline: new Date(r.deadline),
+    finishedAt: r.finishedAt ? new Date(r.finishedAt) : null,
+    passed: r.passed,
+  }));
+}
+
+/** Courses of the track that the person has not completed in the current release. */
+async function incompleteCourses(release: LoadedRelease, userId: string, track: Track): Promise<string[]> {
+  const progress = progressOfCourses(release, await getLearnerProgress(userId));
+  const done = new Set(progress.filter((p) => p.status === "complete").map((p) => p.courseId));
+  return track.courses.filter((id) => release.courses.has(id) && !done.has(id));
+}
+
+async function eligibilityOf(db: Db, release: LoadedRelease, userId: string, track: Track, now: Date) {
+  const [attempts, certificate, exempt, missing] = await Promise.all([
+    attemptRecords(db, userId, track.id),
+    latestCertificate(db, userId, track.id),
+    hasCourseExemption(db, userId, track.id),
+    incompleteCourses(release, userId, track),
+  ]);
+  const eligibility = examEligibility({
+    exam: track.exam,
+    recertificationWindowDays: track.recertificationWindowDays,
+    attempts,
+    certificate,
+    incompleteCourseIds: missing,
+    exemptFromCourses: exempt,
+    now,
+  });
+  return { eligibility, attempts, certificate, exempt, missing };
+}
+
+async function recordEvent(db: Db, attemptId: string, kind: AttemptEventKind, at: Date, details: Record<string, unknown> = {}) {
+  await db.insert(examEvents).values({ attemptId, kind, at, details });
+}
+
+/** The pinned questions of an attempt, from the release it was drawn from. */
+async function pinnedQuestions(releaseNumber: number, items: readonly AttemptItemRow[]): Promise<Question[]> {
+  const release = await getReleaseByNumber(releaseNumber);
+  if (!release) throw new Error(`Release #${releaseNumber} of an exam attempt is missing`);
+  return items.map((item) => {
+    const q = release.questions.get(item.questionId);
+    if (!q) throw new Error(`Question ${item.questionId} is missing from release #${releaseNumber}`);
+    return q;
+  });
+}
+
+/**
+ * Grades an open attempt once and closes it, awarding the certificate when it passed. The caller holds
+ * the attempt row's lock (SELECT … FOR UPDATE), so a second submit, a racing save or the sweep waits
+ * and then finds it finished.
+ */
+async function finishLocked(
+  tx: Transaction,
+  attempt: { id: string; userId: string; trackId: string; releaseNumber: number; items: AttemptItemRow[]; deadline: Date },
+  reason: "submitted" | "timeout",
+  now: Date,
+): Promise<{ passed: boolean; certificateId: string | null }> {
+  const release = await getReleaseByNumber(attempt.releaseNumber);
+  const track = release?.tracks.get(attempt.trackId);
+  if (!release || !track) throw new Error(`Track ${attempt.trackId} of release #${attempt.releaseNumber} is missing`);
+  const questions = await pinnedQuestions(attempt.releaseNumber, attempt.items);
+  const saved = await tx
+    .select({ position: examAnswers.position, answer: examAnswers.answer })
+    .from(examAnswers)
+    .where(eq(examAnswers.attemptId, attempt.id));
+  const answers = new Map(saved.map((s) => [attempt.items[s.position]!.questionId, s.answer]));
+  const result = gradeExam(questions, answers, track.exam);
+  // A timed-out attempt ends at its deadline: that is when it was passed, if it was.
+  const finishedAt = reason === "timeout" ? new Date(Math.min(now.getTime(), attempt.deadline.getTime())) : now;
+  await tx
+    .update(examAttempts)
+    .set({ status: "finished", finishedAt, endReason: reason, passed: result.passed, result })
+    .where(eq(examAttempts.id, attempt.id));
+  await recordEvent(tx, attempt.id, reason === "timeout" ? "timeout" : "submit", now, {
+    correct: result.correct,
+    total: result.total,
+    passed: result.passed,
+    answered: saved.filter((s) => s.answer.length > 0).length,
+  });
+  const certificate = result.passed
+    ? await awardCertificate(tx, { userId: attempt.userId, track, attemptId: attempt.id, passedAt: finishedAt })
+    : null;
+  return { passed: result.passed, certificateId: certificate?.id ?? null };
+}
+
+async function lockAttempt(tx: Transaction, attemptId: string) {
+  const [row] = await tx
+    .select({
+      id: examAttempts.id,
+      userId: examAttempts.userId,
+      trackId: examAttempts.trackId,
+      releaseNumber: examAttempts.releaseNumber,
+      items: examAttempts.items,
+      status: examAttempts.status,
+      deadline: examAttempts.deadline,
+    })
+    .from(examAttempts)
+    .where(eq(examAttempts.id, attemptId))
+    .for("update");
+  return row ? { ...row, deadline: new Date(row.deadline) } : null;
+}
+
+/** Finishes an overdue attempt with the answers saved in time (idempotent; anyone's, for the sweep). */
+async function finalizeIfOverdue(attemptId: string, now: Date): Promise<void> {
+  await getDb().transaction(async (tx) => {
+    const attempt = await lockAttempt(tx, attemptId);
+    if (!attempt || attempt.status !== "open" || !isOverdue(attempt.deadline, now)) return;
+    await finishLocked(tx, attempt, "timeout", now);
+  });
+}
+
+/**
+ * The periodic sweep: finishes attempts whose deadline passed while nobody came back. Correctness does
+ * not depend on it — every read of an attempt finalises an overdue one first — it only makes results
+ * (and certificates) appear without the learner returning.
+ */
+export async function finalizeOverdueAttempts(now = new Date(), limit = 200): Promise<number> {
+  const overdue = await getDb()
+    .select({ id: examAttempts.id })
+    .from(examAttempts)
+    .where(and(eq(examAttempts.status, "open"), lte(examAttempts.deadline, now)))
+    .limit(limit);
+  for (const { id } of overdue) await finalizeIfOverdue(id, now);
+  return overdue.length;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The track page
+
+export async function trackView(userId: string, trackId: string, lang: Lang, now = new Date()) {
+  const release = await requireRelease();
+  const track = release.tracks.get(trackId);
+  if (!track) return null;
+  let state = await eligibilityOf(getDb(), release, userId, track, now);
+  if (state.eligibility.kind === "finalize-overdue") {
+    await finalizeIfOverdue(state.eligibility.attemptId, now);
+    state = await eligibilityOf(getDb(), release, userId, track, now);
+  }
+  const progress = progressOfCourses(release, await getLearnerProgress(userId));
+  const domainName = (id: string) => release.bundle.domains.find((d) => d.id === id)?.name[lang] ?? id;
+  const finished = await getDb()
+    .select({ id: examAttempts.id, finishedAt: examAttempts.finishedAt, passed: examAttempts.passed, result: examAttempts.result })
+    .from(examAttempts)
+    .where(and(eq(examAttempts.userId, userId), eq(examAttempts.trackId, track.id), eq(examAttempts.status, "finished")))
+    .orderBy(desc(examAttempts.finishedAt));
+  return {
+    track: { id: track.id, title: track.title[lang], summary: track.summary[lang] },
+    courses: track.courses
+      .map((id) => release.courses.get(id))
+      .filter((c): c is NonNullable<typeof c> => Boolean(c))
+      .map((c) => {
+        const p = progress.find((x) => x.courseId === c.id);
+        return { id: c.id, title: c.title[lang], status: p?.status ?? "not-started", completed: p?.completed ?? 0, total: p?.total ?? 0 };
+      }),
+    rules: {
+      questions: track.exam.blueprint.reduce((n, b) => n + b.count, 0),
+      timeLimitMinutes: track.exam.timeLimitMinutes,
+      passPercent: track.exam.passPercent,
+      minimums: track.exam.minimums.map((m) => ({ domains: m.domains.map(domainName), percent: m.percent })),
+      attempts: track.exam.attempts,
+      retakeWaitHours: track.exam.retakeWaitHours,
+      validityMonths: track.validityMonths,
+    },
+    eligibility: serializeEligibility(state.eligibility),
+    exempt: state.exempt,
+    attempts: finished.map((a) => ({
+      id: a.id,
+      finishedAt: a.finishedAt ? new Date(a.finishedAt).toISOString() : null,
+      passed: Boolean(a.passed),
+      percent: a.result?.percent ?? 0,
+    })),
+  };
+}
+
+function serializeEligibility(e: Eligibility) {
+  switch (e.kind) {
+    case "certified":
+      return { kind: e.kind, validUntil: e.validUntil.toISOString(), recertifyFrom: e.recertifyFrom.toISOString() };
+    case "retake-wait":
+      return { kind: e.kind, opensAt: e.opensAt.toISOString(), attemptsLeft: e.attemptsLeft };
+    default:
+      return e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Starting
+
+export type StartResult =
+  | { kind: "not-found" }
+  | { kind: "started" | "resumed"; attemptId: string }
+  | { kind: "refused"; eligibility: Exclude<Eligibility, { kind: "ready" | "resume" | "finalize-overdue" }> }
+  | { kind: "unavailable" };
+
+/**
+ * Starts the track's exam (or returns the open attempt). The server fixes everything at the start:
+ * questions drawn per domain avoiding the previous attempt, the option order, the deadline and the
+ * release. One transaction under a per-person-and-track lock: two tabs starting at once get one attempt.
+ */
+export async function startExam(input: { userId: string; trackId: string; lang: Lang; now?: Date }): Promise<StartResult> {
+  const now = input.now ?? new Date();
+  const release = await requireRelease();
+  const track = release.tracks.get(input.trackId);
+  if (!track) return { kind: "not-found" };
+  // Finish an overdue attempt first, outside the start transaction (it may award a certificate).
+  const before = await eligibilityOf(getDb(), release, input.userId, track, now);
+  if (before.eligibility.kind === "finalize-overdue") await finalizeIfOverdue(before.eligibility.attemptId, now);
+
+  return getDb().transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`exam:${input.userId}:${track.id}`}))`);
+    const { eligibility, attempts } = await eligibilityOf(tx, release, input.userId, track, now);
+    if (eligibility.kind === "resume") return { kind: "resumed", attemptId: eligibility.attemptId } as const;
+    if (eligibility.kind === "finalize-overdue") return { kind: "unavailable" } as const;
+    if (eligibility.kind !== "ready") return { kind: "refused", eligibility } as const;
+
+    const previous = await tx
+      .select({ items: examAttempts.items })
+      .from(examAttempts)
+      .where(and(eq(examAttempts.userId, input.userId), eq(examAttempts.trackId, track.id)))
+      .orderBy(desc(examAttempts.startedAt));
+    // The seed names its algorithm, so an audit can reproduce the draw exactly.
+    const seed = `${RANDOM_ALGORITHM}:${randomBytes(16).toString("base64url")}`;
+    const plan = assembleAttempt({
+      exam: track.exam,
+      questions: release.bundle.questions.filter((q) => track.courses.includes(q.courseId)),
+      previousAttempts: previous.map((p) => p.items.map((i) => i.questionId)),
+      seed,
+      startedAt: now,
+    });
+    if (plan.kind !== "planned") return { kind: "unavailable" } as const;
+    const attemptId = newAttemptId();
+    await tx.insert(examAttempts).values({
+      id: attemptId,
+      userId: input.userId,
+      trackId: track.id,
+      releaseNumber: release.number,
+      seed,
+      items: plan.items,
+      startedAt: now,
+      deadline: plan.deadline,
+    });
+    await recordEvent(tx, attemptId, "start", now, {
+      lang: input.lang,
+      release: release.number,
+      questions: plan.items.length,
+      attemptNumber: attempts.filter((a) => a.finishedAt !== null).length + 1,
+      repeated: plan.repeatedQuestionIds.length,
+    });
+    return { kind: "started", attemptId } as const;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Taking
+
+async function ownAttempt(userId: string, attemptId: string) {
+  if (!ATTEMPT_ID.test(attemptId)) return null;
+  const [row] = await getDb()
+    .select()
+    .from(examAttempts)
+    .where(and(eq(examAttempts.id, attemptId), eq(examAttempts.userId, userId)));
+  return row ? { ...row, deadline: new Date(row.deadline), startedAt: new Date(row.startedAt) } : null;
+}
+
+export type ExamQuestionView = {
+  position: number;
+  type: Question["type"];
+  stem: string;
+  /** In the attempt's order; for true/false the two choices. No keys, no explanations. */
+  options: { id: string; text: string }[];
+};
+
+export type ExamSessionView =
+  | { kind: "not-found" }
+  | { kind: "finished" }
+  | {
+      kind: "open";
+      attemptId: string;
+      track: { id: string; title: string };
+      deadline: string;
+      serverNow: string;
+      position: number;
+      questions: ExamQuestionView[];
+      answers: { position: number; answer: string[]; flagged: boolean }[];
+    };
+
+/**
+ * Everything the exam page shows for an open attempt, in the reader's language: never a key or an
+ * explanation. An attempt past its deadline is finalised first, whether or not the sweep ran.
+ */
+export async function examSession(userId: string, attemptId: string, lang: Lang, now = new Date()): Promise<ExamSessionView> {
+  const attempt = await ownAttempt(userId, attemptId);
+  if (!attempt) return { kind: "not-found" };
+  if (attempt.status === "finished") return { kind: "finished" };
+  if (isOverdue(attempt.deadline, now)) {
+    await finalizeIfOverdue(attempt.id, now);
+    return { kind: "finished" };
+  }
+  const [questions, saved, lastLanguage] = await Promise.all([
+    pinnedQuestions(attempt.releaseNumber, attempt.items),
+    getDb()
+      .select({ position: examAnswers.position, answer: examAnswers.answer, flagged: examAnswers.flagged })
+      .from(examAnswers)
+      .where(eq(examAnswers.attemptId, attempt.id)),
+    getDb()
+      .select({ details: examEvents.details })
+      .from(examEvents)
+      .where(and(eq(examEvents.attemptId, attempt.id), sql`${examEvents.kind} in ('start', 'language')`))
+      .orderBy(desc(examEvents.id))
+      .limit(1),
+  ]);
+  if (lastLanguage[0] && lastLanguage[0].details.lang !== lang) {
+    await recordEvent(getDb(), attempt.id, "language", now, { lang, from: lastLanguage[0].details.lang ?? null });
+  }
+  const release = await getReleaseByNumber(attempt.releaseNumber);
+  const track = release?.tracks.get(attempt.trackId);
+  const trueFalse = (l: Lang) =>
+    l === "ja"
+      ? [
+          { id: "true", text: "正しい" },
+          { id: "false", text: "誤り" },
+        ]
+      : [
+          { id: "true", text: "True" },
+          { id: "false", text: "False" },
+        ];
+  return {
+    kind: "open",
+    attemptId: attempt.id,
+    track: { id: attempt.trackId, title: track?.title[lang] ?? attempt.trackId },
+    deadline: attempt.deadline.toISOString(),
+    serverNow: now.toISOString(),
+    position: attempt.position,
+    questions: questions.map((q, position) => {
+      const order = attempt.items[position]!.optionOrder;
+      const byId = new Map(q.options.map((o) => [o.id, o]));
+      return {
+        position,
+        type: q.type,
+        stem: q.stem[lang],
+        options: q.type === "truefalse" ? trueFalse(lang) : order.map((id) => ({ id, text: byId.get(id)!.text[lang] })),
+      };
+    }),
+    answers: saved.map((s) => ({ position: s.position, answer: s.answer, flagged: s.flagged })),
+  };
+}
+
+export type SaveResult =
+  | { kind: "saved"; savedAt: string }
+  | { kind: "not-found" }
+  | { kind: "invalid" }
+  /** The attempt is already finished (submitted, or finalised at its deadline). */
+  | { kind: "finished" }
+  /** Arrived after the deadline: refused, and the attempt is finalised with what was saved in time. */
+  | { kind: "deadline-passed" };
+
+/**
+ * Saves one answer (or a flag, or clears an answer with an empty list) and where the learner is. Cheap
+ * on purpose — one short transaction, no page data — because every candidate saves every few seconds.
+ * The attempt row is locked by the first statement, so a save and a submit never interleave.
+ */
+export async function saveExamAnswer(input: {
+  userId: string;
+  attemptId: string;
+  position: number;
+  answer?: readonly string[];
+  flagged?: boolean;
+  /** Where the learner is now (to resume there); defaults to `position`. */
+  at?: number;
+  now?: Date;
+}): Promise<SaveResult> {
+  const now = input.now ?? new Date();
+  if (!ATTEMPT_ID.test(input.attemptId) || !Number.isInteger(input.position) || input.position < 0 || input.position > 1000) {
+    return { kind: "not-found" };
+  }
+  const outcome = await getDb().transaction(async (tx) => {
+    const [attempt] = await tx
+      .update(examAttempts)
+      .set({ position: input.at ?? input.position })
+      .where(
+        and(
+          eq(examAttempts.id, input.attemptId),
+          eq(examAttempts.userId, input.userId),
+          eq(examAttempts.status, "open"),
+          sql`${examAttempts.deadline} > ${now.toISOString()}::timestamptz`,
+        ),
+      )
+      .returning({ items: examAttempts.items, releaseNumber: examAttempts.releaseNumber });
+    if (!attempt) return null;
+    const item = attempt.items[input.position];
+    if (!item) return { kind: "invalid" } as const;
+    let answer: string[] | undefined;
+    if (input.answer) {
+      if (input.answer.length === 0) answer = [];
+      else {
+        const [question] = await pinnedQuestions(attempt.releaseNumber, [item]);
+        const normalized = normalizeAnswer(question!, input.answer);
+        if (!normalized) return { kind: "invalid" } as const;
+        answer = normalized;
+      }
+    }
+    const set: Partial<typeof examAnswers.$inferInsert> = { savedAt: now };
+    if (answer) set.answer = answer;
+    if (input.flagged !== undefined) set.flagged = input.flagged;
+    await tx
+      .insert(examAnswers)
+      .values({ attemptId: input.attemptId, position: input.position, answer: answer ?? [], flagged: input.flagged ?? false, savedAt: now })
+      .onConflictDoUpdate({ target: [examAnswers.attemptId, examAnswers.position], set });
+    await recordEvent(tx, input.attemptId, answer ? "save" : "flag", now, {
+      position: input.position,
+      ...(answer ? { answer } : {}),
+      ...(input.flagged !== undefined ? { flagged: input.flagged } : {}),
+    });
+    return { kind: "saved", savedAt: now.toISOString() } as const;
+  });
+  if (outcome) return outcome;
+
+  // Refused: say why.
+  const attempt = await ownAttempt(input.userId, input.attemptId);
+  if (!attempt) return { kind: "not-found" };
+  if (attempt.status === "finished") return { kind: "finished" };
+  await recordEvent(getDb(), attempt.id, "late-save", now, { position: input.position });
+  await finalizeIfOverdue(attempt.id, now);
+  return { kind: "deadline-passed" };
+}
+
+export type SubmitResult = { kind: "not-found" } | { kind: "finished"; passed: boolean; already: boolean };
+
+/** Submits: grades once. A double click, a second tab or a retry all get the one result. */
+export async function submitExam(input: { userId: string; attemptId: string; now?: Date }): Promise<SubmitResult> {
+  const now = input.now ?? new Date();
+  if (!ATTEMPT_ID.test(input.attemptId)) return { kind: "not-found" };
+  return getDb().transaction(async (tx) => {
+    const attempt = await lockAttempt(tx, input.attemptId);
+    if (!attempt || attempt.userId !== input.userId) return { kind: "not-found" } as const;
+    if (attempt.status === "finished") {
+      const [row] = await tx.select({ passed: examAttempts.passed }).from(examAttempts).where(eq(examAttempts.id, attempt.id));
+      return { kind: "finished", passed: Boolean(row?.passed), already: true } as const;
+    }
+    const reason = isOverdue(attempt.deadline, now) ? "timeout" : "submitted";
+    const { passed } = await finishLocked(tx, attempt, reason, now);
+    return { kind: "finished", passed, already: false } as const;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The result
+
+export async function examResultView(userId: string, attemptId: string, lang: Lang, now = new Date()) {
+  let attempt = await ownAttempt(userId, attemptId);
+  if (!attempt) return null;
+  if (attempt.status === "open") {
+    if (!isOverdue(attempt.deadline, now)) return { kind: "open" as const };
+    await finalizeIfOverdue(attempt.id, now);
+    attempt = (await ownAttempt(userId, attemptId))!;
+  }
+  const result = attempt.result as ExamResult;
+  const pinned = await getReleaseByNumber(attempt.releaseNumber);
+  const current = await requireRelease();
+  const questions = await pinnedQuestions(attempt.releaseNumber, attempt.items);
+  const track = pinned?.tracks.get(attempt.trackId) ?? current.tracks.get(attempt.trackId);
+  const domainName = (id: string) =>
+    current.bundle.domains.find((d) => d.id === id)?.name[lang] ?? pinned?.bundle.domains.find((d) => d.id === id)?.name[lang] ?? id;
+  const lessonLink = (lessonId: string) => {
+    const l = current.lessons.get(lessonId);
+    return l ? { courseId: l.courseId, lessonId: l.id, title: l.title[lang] } : null;
+  };
+  const saved = await getDb()
+    .select({ position: examAnswers.position, answer: examAnswers.answer })
+    .from(examAnswers)
+    .where(eq(examAnswers.attemptId, attempt.id));
+  const mine = new Map(saved.map((s) => [s.position, s.answer]));
+  const [certificate, next] = await Promise.all([
+    attempt.passed ? latestCertificate(getDb(), userId, attempt.trackId) : Promise.resolve(null),
+    track ? eligibilityOf(getDb(), current, userId, track, now) : Promise.resolve(null),
+  ]);
+  const trueFalseText = (id: string) => (id === "true" ? (lang === "ja" ? "正しい" : "True") : lang === "ja" ? "誤り" : "False");
+  return {
+    kind: "finished" as const,
+    attemptId: attempt.id,
+    track: { id: attempt.trackId, title: track?.title[lang] ?? attempt.trackId },
+    finishedAt: attempt.finishedAt ? new Date(attempt.finishedAt).toISOString() : null,
+    endReason: attempt.endReason,
+    passed: Boolean(attempt.passed),
+    score: { correct: result.correct, total: result.total, percent: result.percent, passPercent: result.passPercent },
+    domains: result.domains.map((d) => ({ ...d, name: domainName(d.domain) })),
+    minimums: result.minimums.map((m) => ({ ...m, names: m.domains.map(domainName) })),
+    study: result.studyDomains.map((domain) => ({
+      domain,
+      name: domainName(domain),
+      lessons: [
+        ...new Map(
+          questions
+            .filter((q) => q.domain === domain)
+            .map((q) => lessonLink(q.lesson))
+            .filter((l): l is NonNullable<typeof l> => Boolean(l))
+            .map((l) => [l.lessonId, l]),
+        ).values(),
+      ],
+    })),
+    certificateId: certificate?.id ?? null,
+    next: next ? serializeEligibility(next.eligibility) : null,
+    review: questions.map((q, position) => {
+      const order = attempt.items[position]!.optionOrder;
+      const byId = new Map(q.options.map((o) => [o.id, o]));
+      const options =
+        q.type === "truefalse"
+          ? ["true", "false"].map((id) => ({ id, text: trueFalseText(id) }))
+          : order.map((id) => ({ id, text: byId.get(id)!.text[lang] }));
+      return {
+        position,
+        type: q.type,
+        stem: q.stem[lang],
+        options,
+        mine: mine.get(position) ?? [],
+        key: q.answer,
+        correct: result.items[position]?.correct ?? false,
+        explanation: q.explanation[lang],
+        domain: domainName(q.domain),
+        lesson: lessonLink(q.lesson),
+      };
+    }),
+  };
+}
