@@ -1,5 +1,5 @@
-import { and, eq, gt, lte, or } from "drizzle-orm";
-import { getDb } from "#db/client.server";
+import { and, eq, gt, lte, or, sql } from "drizzle-orm";
+import { getDb, type Database, type Transaction } from "#db/client.server";
 import { loginFailures, users } from "#db/schema";
 import { hashPassword, verifyPassword } from "./password.server";
 import { ACCOUNT_RULE, IP_RULE, laterOf, retryAfter } from "./rate-limit";
@@ -15,38 +15,38 @@ export function normalizeEmail(email: string): string {
 
 const LONGEST_WINDOW_MS = Math.max(ACCOUNT_RULE.windowMs, IP_RULE.windowMs);
 
-type Attempt = { id: number; email: string; ip: string };
+type Guesser = { email: string; ip: string };
 
-/** When the account or address may try again, judging by the given failures; null if it may now. */
-async function blockedUntil(attempt: Attempt, now: Date, excludeOwn: boolean): Promise<Date | null> {
+/** When the account or address may try again, judging by its recorded failures; null if it may now. */
+async function blockedUntil(db: Database | Transaction, who: Guesser, now: Date): Promise<Date | null> {
   const since = new Date(now.getTime() - LONGEST_WINDOW_MS);
-  const rows = await getDb()
-    .select({ id: loginFailures.id, email: loginFailures.email, ip: loginFailures.ip, createdAt: loginFailures.createdAt })
+  const rows = await db
+    .select({ email: loginFailures.email, ip: loginFailures.ip, createdAt: loginFailures.createdAt })
     .from(loginFailures)
-    .where(
-      // No upper bound: a parallel guess that started a moment later still counts.
-      and(gt(loginFailures.createdAt, since), or(eq(loginFailures.email, attempt.email), eq(loginFailures.ip, attempt.ip))),
-    );
-  const counted = excludeOwn ? rows.filter((r) => r.id !== attempt.id) : rows;
-  const byAccount = counted.filter((r) => r.email === attempt.email).map((r) => new Date(r.createdAt));
-  const byIp = counted.filter((r) => r.ip === attempt.ip).map((r) => new Date(r.createdAt));
+    // No upper bound: a parallel guess stamped a moment later still counts.
+    .where(and(gt(loginFailures.createdAt, since), or(eq(loginFailures.email, who.email), eq(loginFailures.ip, who.ip))));
+  const byAccount = rows.filter((r) => r.email === who.email).map((r) => new Date(r.createdAt));
+  const byIp = rows.filter((r) => r.ip === who.ip).map((r) => new Date(r.createdAt));
   return laterOf(retryAfter(byAccount, ACCOUNT_RULE, now), retryAfter(byIp, IP_RULE, now));
 }
 
 /**
- * Reserves one password guess for the account and the address, atomically under any burst: the guess
- * is written as a failure first, then the failures are counted. Each of N parallel guesses sees its
- * own row and every row written before it, so at most the allowed number find themselves under the
- * limit, whatever the interleaving. A refused guess takes its row back (it checked nothing).
- * Returns the reservation, or when the next guess will be allowed.
+ * Reserves one password guess for the account and the address, atomically under any burst: under a
+ * transaction-scoped advisory lock per account and per address (taken in a fixed order, held for the
+ * count and the insert only, not while the password is hashed), the failures are counted and the
+ * guess is recorded as a failure before the password is checked. N parallel guesses therefore get at
+ * most the allowed number of checks. A right password removes the record again (forgetFailures).
  */
-async function reserveGuess(email: string, ip: string, now: Date): Promise<{ attempt: Attempt } | { retryAt: Date }> {
-  const [row] = await getDb().insert(loginFailures).values({ email, ip, createdAt: now }).returning({ id: loginFailures.id });
-  const attempt = { id: row!.id, email, ip };
-  const blocked = await blockedUntil(attempt, now, true);
-  if (!blocked) return { attempt };
-  await getDb().delete(loginFailures).where(eq(loginFailures.id, attempt.id));
-  return { retryAt: blocked };
+async function reserveGuess(email: string, ip: string, now: Date): Promise<{ retryAt: Date } | null> {
+  return getDb().transaction(async (tx) => {
+    for (const key of [`manabi-login-account:${email}`, `manabi-login-ip:${ip}`].sort()) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+    }
+    const blocked = await blockedUntil(tx, { email, ip }, now);
+    if (blocked) return { retryAt: blocked };
+    await tx.insert(loginFailures).values({ email, ip, createdAt: now });
+    return null;
+  });
 }
 
 /** A right password: the account's failures (and this reservation) are forgotten. */
@@ -60,8 +60,8 @@ async function forgetFailures(email: string): Promise<void> {
  */
 export async function signIn(emailInput: string, password: string, ip: string, now = new Date()): Promise<SignInResult> {
   const email = normalizeEmail(emailInput);
-  const reservation = await reserveGuess(email, ip, now);
-  if ("retryAt" in reservation) return { ok: false, reason: "rateLimited", retryAt: reservation.retryAt };
+  const refused = await reserveGuess(email, ip, now);
+  if (refused) return { ok: false, reason: "rateLimited", retryAt: refused.retryAt };
 
   const [user] = await getDb()
     .select({ id: users.id, passwordHash: users.passwordHash, active: users.active })
@@ -71,7 +71,7 @@ export async function signIn(emailInput: string, password: string, ip: string, n
   const valid = await verifyPassword(user?.passwordHash, password);
   if (!user || !valid || !user.active) {
     // The reservation stays as the failure.
-    const after = await blockedUntil(reservation.attempt, now, false);
+    const after = await blockedUntil(getDb(), { email, ip }, now);
     if (after) return { ok: false, reason: "rateLimited", retryAt: after };
     return { ok: false, reason: "invalid" };
   }
@@ -98,10 +98,10 @@ export async function changePassword(
   const [user] = await getDb().select({ email: users.email, passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
   if (!user) return { ok: false, reason: "wrongCurrent" };
   const email = normalizeEmail(user.email);
-  const reservation = await reserveGuess(email, ip, now);
-  if ("retryAt" in reservation) return { ok: false, reason: "rateLimited", retryAt: reservation.retryAt };
+  const refused = await reserveGuess(email, ip, now);
+  if (refused) return { ok: false, reason: "rateLimited", retryAt: refused.retryAt };
   if (!(await verifyPassword(user.passwordHash, current))) {
-    const after = await blockedUntil(reservation.attempt, now, false);
+    const after = await blockedUntil(getDb(), { email, ip }, now);
     if (after) return { ok: false, reason: "rateLimited", retryAt: after };
     return { ok: false, reason: "wrongCurrent" };
   }
