@@ -17,6 +17,7 @@
  * `buildAchievement(track, lang, …)` at each achievement id to make both editions dereferenceable.
  */
 import type { Language } from "~/i18n/config";
+import { certificateText } from "./certificate-text";
 
 export const VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2";
 export const OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
@@ -171,17 +172,6 @@ export function buildAchievement(track: TrackInfo, lang: Language, issuer: Issue
   };
 }
 
-const CREDENTIAL_TEXT: Record<Language, { name: (track: string) => string; description: (track: string, issuer: string) => string }> = {
-  ja: {
-    name: (track) => `${track} 認定証`,
-    description: (track, issuer) => `${issuer}が、${track}の認定試験に合格したことを証明するデジタル認定証です。`,
-  },
-  en: {
-    name: (track) => `${track} certificate`,
-    description: (track, issuer) => `Digital certificate from ${issuer} for passing the ${track} certification exam.`,
-  },
-};
-
 export function buildOpenBadgeCredential(input: OpenBadgeInput): OpenBadgeCredential {
   const { issuer, track, holder, certificate } = input;
   const lang = holder.language;
@@ -192,13 +182,12 @@ export function buildOpenBadgeCredential(input: OpenBadgeInput): OpenBadgeCreden
     throw new Error("A certificate must be valid until after it was passed");
   }
   const trackTitle = track.title[lang];
-  const text = CREDENTIAL_TEXT[lang];
   const credential: OpenBadgeCredential = {
     "@context": [VC_V2_CONTEXT, OB_V3_CONTEXT],
     id: credentialUrl(issuer.baseUrl, certificate.credentialId),
     type: ["VerifiableCredential", "OpenBadgeCredential"],
-    name: text.name(trackTitle),
-    description: text.description(trackTitle, issuer.name),
+    name: certificateText(lang, "credentialName", { track: trackTitle }),
+    description: certificateText(lang, "credentialDescription", { track: trackTitle, issuer: issuer.name }),
     issuer: buildIssuerProfile(issuer),
     validFrom: toDateTimeZ(certificate.passedAt),
     validUntil: toDateTimeZ(certificate.validUntil),
