@@ -1,7 +1,8 @@
 import jsQR from "jsqr";
 import { PDFDict, PDFDocument, PDFName, PDFString, PDFHexString } from "pdf-lib";
 import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
   A4_LANDSCAPE,
   renderCertificatePdf,
@@ -9,6 +10,12 @@ import {
   wrapText,
   type CertificatePdfView,
 } from "~/certification/certificate-pdf.server";
+
+// Count font file reads while still reading the real files.
+vi.mock("node:fs/promises", async (importOriginal) => {
+  const original = await importOriginal<typeof import("node:fs/promises")>();
+  return { ...original, readFile: vi.fn(original.readFile) };
+});
 
 const verifyUrl = "https://manabi.example.co.jp/verify/Q7m2kX9vT4pL8wRzN3cB";
 
@@ -121,6 +128,16 @@ describe("certificate PDF", () => {
       .filter(([, object]) => object instanceof PDFDict && object.has(PDFName.of("FontFile2")));
     expect(fontFiles).toHaveLength(2); // regular and bold
     expect(jaPdf.length).toBeLessThan(120_000);
+  });
+
+  it("reads each font file from disk once per process, however many documents it renders", async () => {
+    await renderCertificatePdf({ ...japanese, holderName: "新しい 名前" }, "ja");
+    await renderCertificatePdf({ ...english, holderName: "Another Name" }, "en");
+    const fontReads = vi.mocked(readFile).mock.calls.filter(([path]) => String(path).endsWith(".ttf"));
+    expect(fontReads.map(([path]) => String(path).split("/").pop()).sort()).toEqual([
+      "NotoSansJP_400Regular.ttf",
+      "NotoSansJP_700Bold.ttf",
+    ]);
   });
 
   it("marks an expired or revoked certificate across the page, and a valid one not", async () => {
