@@ -3,6 +3,7 @@ import { hashPassword, verifyPassword } from "~/auth/password.server";
 import { can, permissionsOf, rolesOf } from "~/auth/permissions";
 import { ACCOUNT_RULE, laterOf, retryAfter } from "~/auth/rate-limit";
 import { safeRedirect } from "~/auth/safe-redirect";
+import { blankSessionCookie, readCookieValue, readSessionCookie, serializeSessionCookie } from "~/auth/session-cookie";
 
 describe("roles and permissions", () => {
   it("makes everyone a learner and a person with reports a manager", () => {
@@ -69,5 +70,28 @@ describe("password hashes", () => {
     expect(await verifyPassword(a, "manabi-dem0")).toBe(false);
     expect(await verifyPassword(null, "anything")).toBe(false);
     expect(await verifyPassword("plain-text", "plain-text")).toBe(false);
+  });
+});
+
+describe("the session cookie", () => {
+  const id = "abcdefghijklmnopqrstuvwxyz234567abcdefgh";
+
+  it("is read without ever throwing, and only ids in lucia's format count", () => {
+    expect(readSessionCookie(`manabi_lang=en; manabi_session=${id}`)).toEqual({ state: "present", id });
+    expect(readSessionCookie("manabi_lang=en")).toEqual({ state: "absent" });
+    expect(readSessionCookie(null)).toEqual({ state: "absent" });
+    expect(readSessionCookie("manabi_session=")).toEqual({ state: "absent" });
+    for (const bad of ["%FF", id.toUpperCase(), `${id}a`, id.slice(1), `${id.slice(1)}8`, `${id.slice(1)}%`]) {
+      expect(readSessionCookie(`manabi_session=${bad}`), bad).toEqual({ state: "malformed" });
+    }
+    expect(readCookieValue("a=1; b = 2 ;c", "b")).toBe("2");
+    expect(readCookieValue("xmanabi_session=1", "manabi_session")).toBeNull();
+  });
+
+  it("ends with the browser (no Max-Age or Expires) and is HttpOnly, SameSite=Lax, Secure when asked", () => {
+    expect(serializeSessionCookie(id, true)).toBe(`manabi_session=${id}; Path=/; HttpOnly; SameSite=Lax; Secure`);
+    expect(serializeSessionCookie(id, false)).toBe(`manabi_session=${id}; Path=/; HttpOnly; SameSite=Lax`);
+    expect(blankSessionCookie(true)).toBe("manabi_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure");
+    expect(() => serializeSessionCookie("x; Domain=evil.example", false)).toThrow();
   });
 });
