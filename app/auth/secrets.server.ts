@@ -1,11 +1,11 @@
-import { randomBytes } from "node:crypto";
+import { sessionSecret } from "~/env.server";
 
 /**
- * The server's signing secret for HMACs (reading tokens, …).
- * Interim: wired to app/env.server.ts's SESSION_SECRET once that lands; until then a random secret
- * per process, which only means tokens do not survive a restart.
+ * The server's signing secret for HMACs (reading tokens, …): SESSION_SECRET, or the one generated
+ * beside the embedded database (app/env.server.ts). Give each use its own prefix in the signed text
+ * so a value signed for one purpose is never accepted for another.
  */
 let secret: Buffer | null = null;
 export function signingSecret(): Buffer {
-  return (secret ??= process.env.SESSION_SECRET ? Buffer.from(process.env.SESSION_SECRET) : randomBytes(32));
+  return (secret ??= Buffer.from(sessionSecret()));
 }

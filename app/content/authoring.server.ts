@@ -1,12 +1,13 @@
 import path from "node:path";
 import type { User } from "lucia";
+import { env } from "~/env.server";
 import { checkContent } from "./load.server";
 import { previewAgainstLatest, publishRelease, type PublishResult } from "./publish.server";
 import type { CheckResult } from "./types";
 
 /** The CoE's content folder on this server's disk (CONTENT_DIR, else ./content). */
 export function contentDir(): string {
-  return path.resolve(process.env.CONTENT_DIR || "content");
+  return path.resolve(env().CONTENT_DIR ?? "content");
 }
 
 export async function checkDraft(): Promise<CheckResult> {
