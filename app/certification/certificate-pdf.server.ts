@@ -112,9 +112,10 @@ function charactersByWeight(text: Text): Record<Weight, string> {
 async function embedSubset(pdf: PDFDocument, weight: Weight, characters: string): Promise<PDFFont> {
   const subset = await subsetFont(await loadFont(weight), characters, {
     targetFormat: "sfnt",
-    // No OpenType layout features: fontkit (inside pdf-lib) applies some of them differently from
-    // HarfBuzz and then measures and maps digits after Latin letters wrongly (wide gaps, and the
-    // digits missing from the extracted text). Plain cmap + advance widths are right for this page.
+    // No OpenType layout features: with them, fontkit (inside pdf-lib) substitutes glyphs that its
+    // ToUnicode map then misses — digits after Latin letters came out wide-spaced and vanished from
+    // the extracted text, and "fi" became a ligature that extracts as nothing. Plain cmap + advance
+    // widths are what this page needs (the tests extract the text to prove it).
     keepFeatures: [],
     noLayoutClosure: true,
   } as Parameters<typeof subsetFont>[2]);
