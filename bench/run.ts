@@ -120,7 +120,14 @@ async function main() {
     const appPort = await freePort();
     const app = await start(
       ["server.mjs"],
-      { DATABASE_URL: dbUrl.href, PORT: String(appPort), HOST: "127.0.0.1", NODE_ENV: "production", MANABI_SEED_DEMO: "1" },
+      {
+        DATABASE_URL: dbUrl.href,
+        PORT: String(appPort),
+        HOST: "127.0.0.1",
+        NODE_ENV: "production",
+        MANABI_SEED_DEMO: "1",
+        SESSION_SECRET: randomBytes(32).toString("base64url"),
+      },
       async (u) => (await fetch(u)).ok,
       `http://127.0.0.1:${appPort}/healthz`,
     );

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -56,6 +57,8 @@ export default async function setup(project: TestProject) {
   };
   if (db.kind === "postgres") {
     env.DATABASE_URL = db.url;
+    // A server database in production needs a signing secret shared by all app servers.
+    env.SESSION_SECRET ??= randomBytes(32).toString("base64url");
     delete env.PGLITE_DIR;
   } else {
     delete env.DATABASE_URL;
