@@ -1,9 +1,9 @@
-// The Manabi HTTP server: Express + Remix, security headers, graceful shutdown.
+// The Manabi HTTP server: Express + Remix, security headers, request guards, health, graceful shutdown.
 // `node server.mjs` serves the production build; `node server.mjs --dev` runs Vite in middleware mode.
+// It listens at once and runs start-up (migrations, first content, demo seed) behind /readyz.
 import crypto from "node:crypto";
 import express from "express";
 import compression from "compression";
-import { createRequestHandler } from "@remix-run/express";
 
 const dev = process.argv.includes("--dev");
 if (!dev) process.env.NODE_ENV ??= "production";
@@ -15,11 +15,20 @@ const loadBuild = () =>
   vite ? vite.ssrLoadModule("virtual:remix/server-build") : import("./build/server/index.js");
 
 const build = await loadBuild();
-// startup() parses the environment once (app/env.server.ts) and returns what this file needs from it.
-const settings = await build.entry.module.startup((line) => console.log(line)).catch((error) => {
+// The Express side of the app (app/http/request-guards.server.ts), compiled into the build.
+const { http } = build.entry.module;
+const failStartup = (error) => {
   console.error(error?.name === "EnvError" ? error.message : error);
   process.exit(1);
-});
+};
+// serverSettings() parses the environment once (app/env.server.ts) and returns what this file needs from it.
+let settings;
+try {
+  settings = build.entry.module.serverSettings();
+} catch (error) {
+  failStartup(error);
+}
+let ready = false;
 
 const app = express();
 app.disable("x-powered-by");
@@ -57,24 +66,10 @@ app.use((req, res, next) => {
   next();
 });
 
-// Refuse state-changing requests sent from another origin (a second line behind the CSRF token).
-app.use((req, res, next) => {
-  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-  const origin = req.get("origin");
-  if (origin && origin !== "null") {
-    let originHost;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      originHost = "";
-    }
-    if (originHost !== req.get("host")) {
-      res.status(403).type("text/plain; charset=utf-8").send("別のサイトからの送信は受け付けられません。 / Requests from other sites are refused.");
-      return;
-    }
-  }
-  next();
-});
+// Before Remix parses anything: 405 for methods pages do not serve, 403 for cross-site or opaque
+// origins (a second line behind the CSRF token), 415 for non-form bodies, 413 past the body limit,
+// 400 for broken forms and NUL bytes. Accepted bodies are handed to Remix below.
+app.use(http.refuseHostileRequests());
 
 if (vite) {
   app.use(vite.middlewares);
@@ -85,12 +80,16 @@ if (vite) {
   app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));
 }
 
-app.get("/healthz", (_req, res) => res.type("text/plain").send("ok"));
+// Liveness (the database answers) and readiness (start-up finished); neither needs a session.
+app.get("/healthz", http.healthz);
+app.get("/readyz", http.readyz(() => ready));
+app.use(http.whileStarting(() => ready));
 
 app.all(
   "*",
-  createRequestHandler({
+  http.createRemixHandler({
     build: vite ? () => loadBuild() : build,
+    mode: process.env.NODE_ENV,
     getLoadContext: (req, res) => ({
       nonce: res.locals.nonce,
       requestId: res.locals.requestId,
@@ -98,10 +97,16 @@ app.all(
     }),
   }),
 );
+// Anything unexpected that reached Express: logged with the request id, shown with it.
+app.use(http.handleUnexpectedErrors);
 
 const server = app.listen(settings.port, settings.host, () => {
-  console.log(`Manabi is ready on http://localhost:${settings.port}`);
+  console.log(`Listening on http://localhost:${settings.port}; starting…`);
 });
+build.entry.module.startup((line) => console.log(line)).then(() => {
+  ready = true;
+  console.log(`Manabi is ready on http://localhost:${settings.port}`);
+}, failStartup);
 
 let stopping = false;
 async function stop(signal) {

@@ -7,9 +7,15 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { i18nConfig, isLanguage, fallbackLanguage } from "./i18n/config";
+import { logUnexpectedError } from "./http/unexpected-errors";
 import { NonceProvider } from "./ui/nonce";
 
-export { startup, shutdown } from "./startup.server";
+export { serverSettings, startup, shutdown } from "./startup.server";
+/** The Express side (request guards, health and readiness, the Remix handler), used by server.mjs. */
+export * as http from "./http/request-guards.server";
+
+/** Pages and data may hold a person's own records: never kept by a shared cache or the back-forward cache. */
+export const PRIVATE_NO_STORE = "private, no-store";
 
 const ABORT_DELAY = 10_000;
 
@@ -34,8 +40,10 @@ export default async function handleRequest(
   loadContext: { nonce?: string },
 ) {
   // The root loader decided the language (user preference, cookie, Accept-Language, Japanese).
-  const rootData = remixContext.staticHandlerContext.loaderData?.root as { language?: string } | undefined;
+  const rootData = remixContext.staticHandlerContext.loaderData?.root as { language?: string; viewer?: unknown } | undefined;
   const lng = isLanguage(rootData?.language) ? rootData.language : fallbackLanguage;
+  // Signed-in pages are never cached; a signed-out page keeps a caching rule its route chose.
+  if (rootData?.viewer || !responseHeaders.has("Cache-Control")) responseHeaders.set("Cache-Control", PRIVATE_NO_STORE);
   const instance = await i18nFor(lng);
 
   const nonce = loadContext.nonce ?? "";
@@ -72,8 +80,21 @@ export default async function handleRequest(
   });
 }
 
-export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+/** Every single-fetch (`.data`) answer: private to the person who asked, never stored. */
+export function handleDataRequest(response: Response): Response {
+  try {
+    response.headers.set("Cache-Control", PRIVATE_NO_STORE);
+    return response;
+  } catch {
+    // Immutable headers (a Response made by fetch): copy it.
+    const copy = new Response(response.body, response);
+    copy.headers.set("Cache-Control", PRIVATE_NO_STORE);
+    return copy;
+  }
+}
+
+/** Errors outside loaders and actions (rendering, the manifest); those inside are logged by withRequestId. */
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (request.signal.aborted) return;
-  const requestId = request.headers.get("x-request-id") ?? "-";
-  console.error(`[${requestId}] ${request.method} ${new URL(request.url).pathname}`, error);
+  logUnexpectedError(context?.requestId ?? request.headers.get("x-request-id") ?? "-", request, error);
 }

@@ -19,13 +19,23 @@ export type ServerSettings = {
 };
 
 /**
- * Runs once before the server listens: parses the environment (a bad value stops here, naming the
- * variable), applies migrations and, on a fresh embedded database, seeds the demo organisation.
- * A PostgreSQL server (DATABASE_URL) is never seeded by itself.
+ * Parses the environment (a bad value stops here, naming the variable) and returns what the HTTP
+ * server needs to listen. server.mjs calls it first, listens, then runs `startup` while /readyz says 503.
  */
-export async function startup(log: Log = console.log): Promise<ServerSettings> {
+export function serverSettings(): ServerSettings {
   const config = env();
   sessionSecret();
+  return { port: config.PORT, host: config.HOST, trustProxy: config.TRUST_PROXY, secureCookies: config.secureCookies };
+}
+
+/**
+ * Runs once when the server starts: parses the environment, applies migrations and, on a fresh
+ * embedded database, seeds the demo organisation. A PostgreSQL server (DATABASE_URL) is never seeded
+ * by itself.
+ */
+export async function startup(log: Log = console.log): Promise<ServerSettings> {
+  const settings = serverSettings();
+  const config = env();
   const handle = databaseHandle();
   await handle.migrate();
   log(handle.kind === "pglite" ? "Database: embedded PostgreSQL (PGlite)" : "Database: PostgreSQL server (DATABASE_URL)");
@@ -42,7 +52,7 @@ export async function startup(log: Log = console.log): Promise<ServerSettings> {
     log('  npm run user:create -- --email you@example.com --name "山田 太郎" --role admin');
   }
   await startAuthHousekeeping(log);
-  return { port: config.PORT, host: config.HOST, trustProxy: config.TRUST_PROXY, secureCookies: config.secureCookies };
+  return settings;
 }
 
 /** On an empty database, publish the bundled content/ as release #1 so learners have courses at once. */

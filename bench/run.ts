@@ -129,7 +129,7 @@ async function main() {
         SESSION_SECRET: randomBytes(32).toString("base64url"),
       },
       async (u) => (await fetch(u)).ok,
-      `http://127.0.0.1:${appPort}/healthz`,
+      `http://127.0.0.1:${appPort}/readyz`,
     );
     children.push(app);
     const base = `http://localhost:${appPort}`;

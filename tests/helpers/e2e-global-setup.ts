@@ -31,7 +31,7 @@ async function waitForHealth(url: string, child: ChildProcess, logs: string[]): 
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}):\n${logs.join("")}`);
     try {
-      const res = await fetch(`${url}/healthz`);
+      const res = await fetch(`${url}/readyz`);
       if (res.ok) return;
     } catch {
       // not up yet
