@@ -1,75 +1,13 @@
-import http from "node:http";
 import { describe, expect, it } from "vitest";
 import { baseUrl, DEMO_PASSWORD } from "../helpers/browser";
+import { ACCEPT_HTML, rawRequest, Visitor, type Language } from "../helpers/http-visitor";
 
 // Hostile or malformed requests against the built server (plain HTTP, no browser): each gets the right
 // 4xx with a message in the reader's language, never a 500.
 
-type Language = "ja" | "en";
-const ACCEPT_LANGUAGE: Record<Language, string> = { ja: "ja-JP,ja;q=0.9", en: "en-US,en;q=0.9" };
-const HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-
-/** A visitor with a cookie jar, the way a browser keeps cookies between requests. */
-class Visitor {
-  cookies = new Map<string, string>();
-  constructor(readonly language: Language = "ja") {}
-
-  get cookieHeader() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-
-  async fetch(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
-    const res = await fetch(`${baseUrl()}${path}`, {
-      redirect: "manual",
-      ...init,
-      headers: { "Accept-Language": ACCEPT_LANGUAGE[this.language], Cookie: this.cookieHeader, ...init.headers },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      if (!value || /max-age=0/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-
-  /** Opens the sign-in page and returns its CSRF token (the hidden field every form carries). */
-  async csrfToken(path = "/login"): Promise<string> {
-    const html = await (await this.fetch(path, { headers: { Accept: HTML } })).text();
-    const input = /<input[^>]*name="csrf"[^>]*>/.exec(html)?.[0];
-    const token = input && /value="([^"]*)"/.exec(input)?.[1];
-    if (!token) throw new Error(`No CSRF field on ${path}`);
-    return token;
-  }
-
-  async postForm(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-    return this.fetch(path, {
-      method: "POST",
-      body: new URLSearchParams(fields),
-      headers: { Origin: baseUrl(), Accept: HTML, ...headers },
-    });
-  }
-
-  async signIn(email: string, redirectTo?: string) {
-    const csrf = await this.csrfToken();
-    return this.postForm("/login", { csrf, email, password: DEMO_PASSWORD, ...(redirectTo ? { redirectTo } : {}) });
-  }
-}
-
-/** A raw HTTP request (fetch refuses to send TRACE). */
-function rawRequest(method: string, path: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const req = http.request(`${baseUrl()}${path}`, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const HTML = ACCEPT_HTML;
+const visitor = (language: Language = "ja") => new Visitor(baseUrl(), language);
+const signIn = (v: Visitor, email: string, redirectTo?: string) => v.signIn(email, DEMO_PASSWORD, redirectTo);
 
 async function problem(res: Response) {
   expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
@@ -82,10 +20,10 @@ describe("sign-in with over-long fields", () => {
       ["ja", "name@example.com のような形式でメールアドレスを入力してください。"],
       ["en", "Enter an email address such as name@example.com."],
     ] as const) {
-      const visitor = new Visitor(language);
-      const csrf = await visitor.csrfToken();
+      const v = visitor(language);
+      const csrf = await v.csrfToken();
       const email = `${"a".repeat(3000)}@example.com`;
-      const res = await visitor.postForm("/login", { csrf, email, password: "whatever" });
+      const res = await v.postForm("/login", { csrf, email, password: "whatever" });
       expect(res.status).toBe(400);
       const html = await res.text();
       expect(html).toContain(message);
@@ -98,9 +36,9 @@ describe("sign-in with over-long fields", () => {
       ["ja", "送信された内容が大きすぎます"],
       ["en", "What you sent is too large"],
     ] as const) {
-      const visitor = new Visitor(language);
-      const csrf = await visitor.csrfToken();
-      const res = await visitor.postForm("/login", { csrf, email: "x".repeat(10 * 1024 * 1024), password: "x" });
+      const v = visitor(language);
+      const csrf = await v.csrfToken();
+      const res = await v.postForm("/login", { csrf, email: "x".repeat(10 * 1024 * 1024), password: "x" });
       expect(res.status).toBe(413);
       const html = await res.text();
       expect(html).toContain(`<html lang="${language}">`);
@@ -112,7 +50,7 @@ describe("sign-in with over-long fields", () => {
   });
 
   it("refuses a too-large body to a non-browser client with problem+json", async () => {
-    const res = await new Visitor("en").fetch("/login", {
+    const res = await visitor("en").fetch("/login", {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
       body: "email=" + "x".repeat(2 * 1024 * 1024),
@@ -129,33 +67,33 @@ describe("posts that are not same-site forms", () => {
       ["ja", "ほかのサイトからの送信は受け付けていません"],
       ["en", "Requests from other sites are refused"],
     ] as const) {
-      const visitor = new Visitor(language);
-      const csrf = await visitor.csrfToken();
-      const res = await visitor.postForm("/login", { csrf, email: "learner@example.com", password: DEMO_PASSWORD }, { Origin: "null" });
+      const v = visitor(language);
+      const csrf = await v.csrfToken();
+      const res = await v.postForm("/login", { csrf, email: "learner@example.com", password: DEMO_PASSWORD }, { Origin: "null" });
       expect(res.status).toBe(403);
       expect(await res.text()).toContain(title);
-      expect(visitor.cookies.has("manabi_session")).toBe(false);
+      expect(v.cookies.has("manabi_session")).toBe(false);
     }
   });
 
   it("refuses JSON, text and XML bodies with 415", async () => {
-    const visitor = new Visitor("en");
+    const v = visitor("en");
     for (const [type, body] of [
       ["application/json", JSON.stringify({ email: "learner@example.com", password: DEMO_PASSWORD })],
       ["text/plain", "email=learner@example.com"],
       ["application/xml", "<login><email>learner@example.com</email></login>"],
       ["text/xml", "<a/>"],
     ] as const) {
-      const res = await visitor.fetch("/login", { method: "POST", headers: { "Content-Type": type, Accept: "application/json" }, body });
+      const res = await v.fetch("/login", { method: "POST", headers: { "Content-Type": type, Accept: "application/json" }, body });
       expect(res.status, type).toBe(415);
       expect((await problem(res)).title, type).toBe("This format is not accepted");
     }
   });
 
   it("refuses a broken multipart body with 400", async () => {
-    const visitor = new Visitor("ja");
-    const csrf = await visitor.csrfToken();
-    const res = await visitor.fetch("/login", {
+    const v = visitor("ja");
+    const csrf = await v.csrfToken();
+    const res = await v.fetch("/login", {
       method: "POST",
       headers: { "Content-Type": "multipart/form-data; boundary=----manabi", Origin: baseUrl(), Accept: "application/json" },
       body: `------manabi\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${csrf}\r\n------manabi\r\nContent-Disposition: form-da`,
@@ -165,25 +103,25 @@ describe("posts that are not same-site forms", () => {
   });
 
   it("accepts a well-formed multipart sign-in, as Remix forms may send", async () => {
-    const visitor = new Visitor("ja");
-    const csrf = await visitor.csrfToken();
+    const v = visitor("ja");
+    const csrf = await v.csrfToken();
     const form = new FormData();
     form.set("csrf", csrf);
     form.set("email", "learner@example.com");
     form.set("password", DEMO_PASSWORD);
-    const res = await visitor.fetch("/login", { method: "POST", body: form, headers: { Origin: baseUrl() } });
+    const res = await v.fetch("/login", { method: "POST", body: form, headers: { Origin: baseUrl() } });
     expect(res.status).toBe(302);
-    expect(visitor.cookies.has("manabi_session")).toBe(true);
+    expect(v.cookies.has("manabi_session")).toBe(true);
   });
 
   it("refuses a NUL byte in a form field, the query or the path with 400", async () => {
-    const visitor = new Visitor("ja");
-    const csrf = await visitor.csrfToken();
-    const field = await visitor.postForm("/login", { csrf, email: "learner\u0000@example.com", password: DEMO_PASSWORD });
+    const v = visitor("ja");
+    const csrf = await v.csrfToken();
+    const field = await v.postForm("/login", { csrf, email: "learner\u0000@example.com", password: DEMO_PASSWORD });
     expect(field.status).toBe(400);
     expect(await field.text()).toContain("リクエストを処理できませんでした");
     for (const path of ["/login?redirectTo=%00", "/learn/%00", "/admin?q=a%00b"]) {
-      const res = await visitor.fetch(path, { headers: { Accept: HTML } });
+      const res = await v.fetch(path, { headers: { Accept: HTML } });
       expect(res.status, path).toBe(400);
     }
   });
@@ -191,18 +129,18 @@ describe("posts that are not same-site forms", () => {
 
 describe("methods", () => {
   it("refuses TRACE with 405", async () => {
-    const res = await rawRequest("TRACE", "/login", { Accept: "application/json" });
+    const res = await rawRequest(baseUrl(), "TRACE", "/login", { Accept: "application/json" });
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe("GET, HEAD, POST");
     expect(JSON.parse(res.body).status).toBe(405);
   });
 
   it("refuses PUT, PATCH and DELETE to actions that mean POST with 405 and Allow", async () => {
-    const visitor = new Visitor("en");
-    const csrf = await visitor.csrfToken();
+    const v = visitor("en");
+    const csrf = await v.csrfToken();
     for (const path of ["/login", "/logout", "/language", "/account/password"]) {
       for (const method of ["PUT", "PATCH", "DELETE"]) {
-        const res = await visitor.fetch(path, {
+        const res = await v.fetch(path, {
           method,
           headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseUrl(), Accept: HTML },
           body: new URLSearchParams({ csrf, language: "en" }).toString(),
@@ -215,9 +153,9 @@ describe("methods", () => {
   });
 
   it("answers a form posted to an unknown address with 404, not 405 or 500", async () => {
-    const visitor = new Visitor("en");
-    const csrf = await visitor.csrfToken();
-    const res = await visitor.postForm("/no-such-page", { csrf });
+    const v = visitor("en");
+    const csrf = await v.csrfToken();
+    const res = await v.postForm("/no-such-page", { csrf });
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("Page not found");
   });
@@ -225,48 +163,48 @@ describe("methods", () => {
 
 describe("redirect targets after sign-in", () => {
   it("signs in with a non-Latin redirectTo, sets the session cookie and lands on the encoded path", async () => {
-    const visitor = new Visitor("ja");
-    const res = await visitor.signIn("learner@example.com", "/日本語?q=テスト");
+    const v = visitor("ja");
+    const res = await signIn(v, "learner@example.com", "/日本語?q=テスト");
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/%E6%97%A5%E6%9C%AC%E8%AA%9E?q=%E3%83%86%E3%82%B9%E3%83%88");
-    expect(visitor.cookies.has("manabi_session")).toBe(true);
+    expect(v.cookies.has("manabi_session")).toBe(true);
     // The session works: the target (no such page) answers as a signed-in 404, and home opens.
-    const landed = await visitor.fetch(res.headers.get("location")!, { headers: { Accept: HTML } });
+    const landed = await v.fetch(res.headers.get("location")!, { headers: { Accept: HTML } });
     expect(landed.status).toBe(404);
     expect(await landed.text()).toContain('data-testid="account-menu"');
-    const home = await visitor.fetch("/", { headers: { Accept: HTML } });
+    const home = await v.fetch("/", { headers: { Accept: HTML } });
     expect(home.status).toBe(200);
   });
 
   it("keeps an existing lesson path with Japanese in its query", async () => {
-    const visitor = new Visitor("en");
-    const res = await visitor.signIn("learner@example.com", "/learn?q=生成AI");
+    const v = visitor("en");
+    const res = await signIn(v, "learner@example.com", "/learn?q=生成AI");
     expect(res.headers.get("location")).toBe("/learn?q=%E7%94%9F%E6%88%90AI");
-    const page = await visitor.fetch(res.headers.get("location")!, { headers: { Accept: HTML } });
+    const page = await v.fetch(res.headers.get("location")!, { headers: { Accept: HTML } });
     expect(page.status).toBe(200);
   });
 });
 
 describe("caching", () => {
   it("marks signed-in pages and every .data response private, no-store", async () => {
-    const visitor = new Visitor("ja");
-    await visitor.signIn("learner@example.com");
+    const v = visitor("ja");
+    await signIn(v, "learner@example.com");
     for (const path of ["/", "/learn", "/tools"]) {
-      const res = await visitor.fetch(path, { headers: { Accept: HTML } });
+      const res = await v.fetch(path, { headers: { Accept: HTML } });
       expect(res.status, path).toBe(200);
       expect(res.headers.get("cache-control"), path).toBe("private, no-store");
     }
     // Single-fetch data requests, as the browser makes them during client-side navigation.
     for (const path of ["/_root.data", "/learn.data", "/tools.data?_routes=routes%2Ftools"]) {
-      const res = await visitor.fetch(path);
+      const res = await v.fetch(path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get("cache-control"), path).toBe("private, no-store");
     }
     // A data request that redirects (signed out) and a data action are private too.
-    const anonymous = await new Visitor().fetch("/learn.data");
+    const anonymous = await visitor().fetch("/learn.data");
     expect(anonymous.headers.get("cache-control")).toBe("private, no-store");
-    const csrf = await visitor.csrfToken("/");
-    const action = await visitor.postForm("/language.data", { csrf, language: "ja", redirectTo: "/" });
+    const csrf = await v.csrfToken("/");
+    const action = await v.postForm("/language.data", { csrf, language: "ja", redirectTo: "/" });
     expect(action.status).toBeLessThan(500);
     expect(action.headers.get("cache-control")).toBe("private, no-store");
   });
