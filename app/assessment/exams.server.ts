@@ -552,3 +552,66 @@ export async function examResultView(userId: string, attemptId: string, lang: La
     }),
   };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// "My learning": every track of the release with where the person stands
+
+export type TrackSummaryStatus =
+  | { kind: "exam-in-progress"; attemptId: string }
+  | { kind: "certified"; validUntil: string; recertifyFrom: string }
+  | { kind: "recertification-open"; validUntil: string }
+  | { kind: "exam-ready" }
+  | { kind: "retake-wait"; opensAt: string }
+  | { kind: "no-attempts-left" }
+  | { kind: "courses-in-progress"; done: number; total: number }
+  | { kind: "not-started"; total: number };
+
+/**
+ * A light list for "My learning": one status per track, no rules, no attempt history. Read-only (an
+ * overdue attempt shows as in progress here; opening it finalises it).
+ */
+export async function myTracksView(userId: string, lang: Lang, now = new Date()) {
+  const release = await requireRelease();
+  const progress = progressOfCourses(release, await getLearnerProgress(userId));
+  const byCourse = new Map(progress.map((p) => [p.courseId, p]));
+  return Promise.all(
+    release.bundle.tracks.map(async (track) => {
+      const { eligibility, certificate } = await eligibilityOf(getDb(), release, userId, track, now);
+      const courses = track.courses.filter((id) => release.courses.has(id));
+      const done = courses.filter((id) => byCourse.get(id)?.status === "complete").length;
+      const started = courses.some((id) => byCourse.get(id)?.status !== "not-started");
+      let status: TrackSummaryStatus;
+      switch (eligibility.kind) {
+        case "resume":
+        case "finalize-overdue":
+          status = { kind: "exam-in-progress", attemptId: eligibility.attemptId };
+          break;
+        case "certified":
+          status = { kind: "certified", validUntil: eligibility.validUntil.toISOString(), recertifyFrom: eligibility.recertifyFrom.toISOString() };
+          break;
+        case "ready":
+          status =
+            eligibility.recertification && certificate
+              ? { kind: "recertification-open", validUntil: certificate.validUntil.toISOString() }
+              : { kind: "exam-ready" };
+          break;
+        case "retake-wait":
+          status = { kind: "retake-wait", opensAt: eligibility.opensAt.toISOString() };
+          break;
+        case "no-attempts-left":
+          status = { kind: "no-attempts-left" };
+          break;
+        case "courses-incomplete":
+          status = started ? { kind: "courses-in-progress", done, total: courses.length } : { kind: "not-started", total: courses.length };
+          break;
+      }
+      return { id: track.id, title: track.title[lang], summary: track.summary[lang], status };
+    }),
+  );
+}
+
+/** The tracks a course counts towards, for a link from the course page. */
+export async function tracksOfCourse(courseId: string, lang: Lang) {
+  const release = await requireRelease();
+  return release.bundle.tracks.filter((t) => t.courses.includes(courseId)).map((t) => ({ id: t.id, title: t.title[lang] }));
+}

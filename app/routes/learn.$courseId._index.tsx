@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { tracksOfCourse } from "~/assessment/exams.server";
 import { requirePermission } from "~/auth/session.server";
 import { requireRelease } from "~/content/release.server";
 import { requestLanguage } from "~/i18n/i18next.server";
@@ -14,12 +15,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [release, lang] = await Promise.all([requireRelease(), requestLanguage(request)]);
   const view = await courseView(release, user.id, params.courseId ?? "", lang);
   if (!view) throw new Response("Not found", { status: 404 });
-  return view;
+  return { ...view, tracks: await tracksOfCourse(view.course.id, lang) };
 }
 
 export default function CoursePage() {
   const { t } = useTranslation();
-  const { course, lessons, progress } = useLoaderData<typeof loader>();
+  const { course, lessons, progress, tracks } = useLoaderData<typeof loader>();
   const action = progress.status === "complete" ? "review" : progress.status === "in-progress" ? "continue" : "start";
   return (
     <div className="mx-auto max-w-3xl space-y-6">
@@ -79,6 +80,22 @@ export default function CoursePage() {
           ))}
         </ol>
       </section>
+      {tracks.length > 0 ? (
+        <section aria-labelledby="course-tracks-heading" className="rounded-xl border border-indigo-200 bg-indigo-50/60 p-5" data-testid="course-tracks">
+          <h2 id="course-tracks-heading" className="font-semibold text-slate-900">
+            {t("track.fromCourse")}
+          </h2>
+          <ul className="mt-2 space-y-1">
+            {tracks.map((track) => (
+              <li key={track.id}>
+                <Link to={`/tracks/${track.id}`} className="font-medium text-indigo-700 underline">
+                  {track.title}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </div>
   );
 }
