@@ -1,8 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readyz, refuseHostileRequests, whileStarting } from "~/http/request-guards.server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { handleUnexpectedErrors, readyz, refuseHostileRequests, whileStarting } from "~/http/request-guards.server";
 
 // A small Express app with the guard in front of a handler that echoes the body it was handed.
 let server: http.Server;
@@ -19,11 +19,15 @@ beforeAll(async () => {
   app.use(refuseHostileRequests({ maxBodyBytes: 1000 }));
   app.get("/readyz", readyz(() => ready));
   app.use("/starting", whileStarting(() => ready));
+  app.get("/boom", () => {
+    throw new Error("kaboom");
+  });
   app.all("*", (req, res) => {
     reached.push(`${req.method} ${req.path}`);
     const body: Uint8Array | undefined = res.locals.body;
     res.json({ method: req.method, body: body ? new TextDecoder().decode(body) : null });
   });
+  app.use(handleUnexpectedErrors);
   server = app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -155,5 +159,19 @@ describe("the request guard", () => {
     ready = true;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     expect((await fetch(`${base}/starting`)).status).toBe(200);
+  });
+
+  it("logs an error that reached Express with the request id and shows the same id", async () => {
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await fetch(`${base}/boom`, { headers: { Accept: "text/html", "Accept-Language": "en" } });
+      expect(res.status).toBe(500);
+      const html = await res.text();
+      expect(html).toContain("Reference: req-0001");
+      expect(html).not.toContain("kaboom");
+      expect(spy).toHaveBeenCalledWith("[req-0001] GET /boom", expect.objectContaining({ message: "kaboom" }));
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
