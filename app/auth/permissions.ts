@@ -7,7 +7,7 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS_BY_ROLE = {
   learner: ["read:learning:own", "update:learning:own", "read:tools:own", "update:account:own"],
   manager: ["read:report:team"],
-  hr: ["read:report:company", "manage:assignments", "import:org", "export:report"],
+  hr: ["read:report:company", "manage:assignments", "import:org", "export:report", "manage:certificates"],
   author: ["preview:content", "publish:content", "read:item-analysis"],
   admin: ["manage:roles", "manage:tokens", "read:audit", "read:people"],
 } as const satisfies Record<Role, readonly string[]>;

@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/session.server";
+import { recertificationInvitations } from "~/certification/certificate-views";
+import { certificatesOf } from "~/certification/certificates.server";
 import { getCurrentRelease } from "~/content/release.server";
 import { requestLanguage } from "~/i18n/i18next.server";
 import { homeLearningView } from "~/learning/views.server";
@@ -16,7 +18,35 @@ import { useLanguage, useRootData } from "~/ui/use-viewer";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const [release, lang] = await Promise.all([getCurrentRelease(), requestLanguage(request)]);
-  return { learning: await homeLearningView(release, user.id, lang) };
+  const now = new Date();
+  const [learning, certificates] = await Promise.all([homeLearningView(release, user.id, lang), certificatesOf(user.id, now)]);
+  const windows = new Map([...(release?.tracks.values() ?? [])].map((t) => [t.id, t.recertificationWindowDays]));
+  const recertify = recertificationInvitations(certificates, windows, now).map((c) => ({
+    trackId: c.trackId,
+    trackTitle: c.trackTitle,
+    validUntil: c.validUntil.toISOString(),
+  }));
+  return { learning, recertify };
+}
+
+/** Certificates inside their track's recertification window invite their holder to recertify. */
+function RecertificationNotice() {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  const { recertify } = useLoaderData<typeof loader>();
+  if (recertify.length === 0) return null;
+  return (
+    <section aria-label={t("certificate.recertifyHeading")} className="space-y-2" data-testid="recertify-notice">
+      {recertify.map((c) => (
+        <p key={c.trackId} className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-950">
+          {t("certificate.recertifyNotice", { track: c.trackTitle[language], date: formatDate(c.validUntil, language) })}{" "}
+          <Link to={`/tracks/${c.trackId}`} className="font-semibold underline">
+            {t("certificate.recertifyLink")}
+          </Link>
+        </p>
+      ))}
+    </section>
+  );
 }
 
 function ContinueLearning() {
@@ -86,6 +116,7 @@ export default function Home() {
         </h1>
         <p className="mt-3 max-w-2xl text-indigo-50">{t("home.intro")}</p>
       </section>
+      <RecertificationNotice />
       <ContinueLearning />
       <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="home-cards">
         {cards.map((item) => {
