@@ -44,7 +44,7 @@ beforeAll(async () => {
   console.error = (...values: unknown[]) => {
     logged.push(values.map((v) => (v instanceof Error ? `${v.name}: ${v.message}` : String(v))).join(" "));
   };
-  // @ts-expect-error server.mjs is the plain-JS entry point; it listens when imported.
+  // server.mjs is the plain-JS entry point: importing it starts the server.
   await import("../../server.mjs");
   base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
