@@ -257,9 +257,26 @@ describe("refusals and errors", () => {
     await s.page.getByLabel("現在のパスワード").fill("wrong-password");
     await s.page.getByLabel("新しいパスワード", { exact: true }).fill("a-brand-new-passphrase");
     await s.page.getByLabel("新しいパスワード（確認）").fill("a-brand-new-passphrase");
-    await s.page.locator("main button[type=submit]").click();
+    await s.page.getByRole("button", { name: "パスワードを変更" }).click();
     await expect.poll(() => s.page.locator("main").textContent()).toContain("現在のパスワードが正しくありません。");
     await expectAccessible(s.page);
+    expectNoConsoleErrors(s);
+  });
+
+  it("signs out the person's other sessions from the account page and says so", async () => {
+    const other = await session("en");
+    await signIn(other.page, "aya.hasegawa@example.com");
+    const s = await session("ja");
+    await signIn(s.page, "aya.hasegawa@example.com");
+    await s.page.goto("/account/password");
+    await expect.poll(() => s.page.getByTestId("other-sessions").textContent()).toMatch(/^このほかに\d+か所/);
+    await s.page.getByRole("button", { name: "ほかの端末からログアウト" }).click();
+    await expect.poll(() => s.page.getByRole("status").first().textContent()).toMatch(/ほかの\d+か所からログアウトしました。/);
+    expect(await s.page.getByTestId("other-sessions").textContent()).toBe("ほかのブラウザーや端末ではログインしていません。");
+    await expectAccessible(s.page);
+    // The other browser is signed out at its next request.
+    await other.page.goto("/");
+    expect(new URL(other.page.url()).pathname).toBe("/login");
     expectNoConsoleErrors(s);
   });
 });
