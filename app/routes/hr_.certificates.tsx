@@ -184,10 +184,7 @@ function PersonSearch({ q, people }: { q: string; people: LoaderData["people"] }
   const { t } = useTranslation();
   const language = useLanguage();
   return (
-    <section className="space-y-4" aria-labelledby="search-heading">
-      <h2 id="search-heading" className="sr-only">
-        {t("hrCertificates.search")}
-      </h2>
+    <div className="space-y-4">
       <Form method="get" className="flex max-w-lg items-end gap-2" role="search">
         <div className="flex-1">
           <label htmlFor="q" className={labelClass}>
@@ -231,7 +228,7 @@ function PersonSearch({ q, people }: { q: string; people: LoaderData["people"] }
           </ul>
         )
       ) : null}
-    </section>
+    </div>
   );
 }
 
@@ -251,7 +248,7 @@ function RevokeConfirmation({ data: d }: { data: LoaderData }) {
   const cancel = new URLSearchParams(searchParams);
   cancel.delete("revoke");
   return (
-    <section id="revoke" className="rounded-xl border-2 border-red-300 bg-red-50 p-6" aria-labelledby="revoke-heading" data-testid="revoke-confirmation">
+    <section id="confirm-revoke" className="rounded-xl border-2 border-red-300 bg-red-50 p-6" aria-labelledby="revoke-heading" data-testid="revoke-confirmation">
       <h3 id="revoke-heading" className="text-lg font-bold text-red-950">
         {t("hrCertificates.revokeTitle", { number: certificate.number })}
       </h3>
@@ -394,7 +391,7 @@ function PersonPanel({ data: d }: { data: LoaderData }) {
   const revokeLink = (id: string) => {
     const params = new URLSearchParams(searchParams);
     params.set("revoke", id);
-    return `?${params.toString()}#revoke`;
+    return `?${params.toString()}#confirm-revoke`;
   };
   return (
     <section className="space-y-6" aria-labelledby="person-heading" data-testid="person">
@@ -479,8 +476,8 @@ function PersonPanel({ data: d }: { data: LoaderData }) {
         )}
       </section>
       <div className="grid gap-6 lg:grid-cols-2">
-        <RecordExternalForm data={d} />
-        <ExemptionForm data={d} />
+        <RecordExternalForm key={`record-${d.certificates.length}`} data={d} />
+        <ExemptionForm key={`exempt-${d.exemptions.length}`} data={d} />
       </div>
     </section>
   );
