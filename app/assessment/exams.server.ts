@@ -40,12 +40,17 @@ async function incompleteCourses(release: LoadedRelease, userId: string, track: 
   return track.courses.filter((id) => release.courses.has(id) && !done.has(id));
 }
 
-async function eligibilityOf(db: Db, release: LoadedRelease, userId: string, track: Track, now: Date) {
+/**
+ * `knownMissing`: the incomplete courses when the caller already read them. Inside a transaction it
+ * must: course progress is read through the pool, and the embedded database (one connection) would
+ * wait for the open transaction forever.
+ */
+async function eligibilityOf(db: Db, release: LoadedRelease, userId: string, track: Track, now: Date, knownMissing?: string[]) {
   const [attempts, certificate, exempt, missing] = await Promise.all([
     attemptRecords(db, userId, track.id),
     latestCertificate(db, userId, track.id),
     hasCourseExemption(db, userId, track.id),
-    incompleteCourses(release, userId, track),
+    knownMissing ?? incompleteCourses(release, userId, track),
   ]);
   const eligibility = examEligibility({
     exam: track.exam,
@@ -238,7 +243,7 @@ export async function startExam(input: { userId: string; trackId: string; lang: 
 
   return getDb().transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`exam:${input.userId}:${track.id}`}))`);
-    const { eligibility, attempts } = await eligibilityOf(tx, release, input.userId, track, now);
+    const { eligibility, attempts } = await eligibilityOf(tx, release, input.userId, track, now, before.missing);
     if (eligibility.kind === "resume") return { kind: "resumed", attemptId: eligibility.attemptId } as const;
     if (eligibility.kind === "finalize-overdue") return { kind: "unavailable" } as const;
     if (eligibility.kind !== "ready") return { kind: "refused", eligibility } as const;

@@ -49,3 +49,73 @@ export function makeBundle(overrides: Partial<ContentBundle> = {}): ContentBundl
     ...overrides,
   };
 }
+
+/**
+ * An exam item: option ids carry the question id ("x1-a" … "x1-d") and the explanation names it, so a
+ * test can search any response for this question's key or explanation without false hits.
+ */
+export function examItem(id: string, domain: string, opts: { lessonId?: string; answer?: string[]; type?: Question["type"] } = {}): Question {
+  const type = opts.type ?? (opts.answer && opts.answer.length > 1 ? "multiple" : "single");
+  return {
+    id,
+    courseId: "c1",
+    use: "exam",
+    domain,
+    lesson: opts.lessonId ?? (domain === "d2" ? "l2" : "l1"),
+    type,
+    stem: { en: `Exam question ${id}?`, ja: `試験問題 ${id}？` },
+    options: type === "truefalse" ? [] : ["a", "b", "c", "d"].map((o) => ({ id: `${id}-${o}`, text: { en: `Choice ${o} of ${id}`, ja: `${id}の選択肢${o}` } })),
+    answer: type === "truefalse" ? (opts.answer ?? ["true"]) : (opts.answer ?? [`${id}-b`]),
+    explanation: { en: `Explanation of ${id} (secret-en).`, ja: `${id}の解説（秘密）です。` },
+    hint: null,
+    sourceHash: { en: `en-${id}`, ja: `ja-${id}` },
+  };
+}
+
+/**
+ * `makeBundle` plus a track "t1" over course c1 with an exam: 3 questions of domain d1 and 2 of d2
+ * drawn from a bank of 4 + 3 (one true/false), 70% to pass and at least 50% in d2, 2 attempts,
+ * a 24-hour retake wait, 20 minutes.
+ */
+export function examBundle(overrides: Partial<ContentBundle> = {}): ContentBundle {
+  const base = makeBundle();
+  return {
+    ...base,
+    domains: [
+      { id: "d1", name: { en: "Domain one", ja: "分野1" } },
+      { id: "d2", name: { en: "Domain two", ja: "分野2" } },
+    ],
+    questions: [
+      ...base.questions,
+      examItem("x1", "d1"),
+      examItem("x2", "d1"),
+      examItem("x3", "d1", { answer: ["x3-a", "x3-c"] }),
+      examItem("x4", "d1"),
+      examItem("y1", "d2"),
+      examItem("y2", "d2", { type: "truefalse", answer: ["false"] }),
+      examItem("y3", "d2"),
+    ],
+    tracks: [
+      {
+        id: "t1",
+        title: { en: "Test track", ja: "テスト認定" },
+        summary: { en: "A track for tests.", ja: "テスト用の認定です。" },
+        courses: ["c1"],
+        exam: {
+          timeLimitMinutes: 20,
+          passPercent: 70,
+          minimums: [{ domains: ["d2"], percent: 50 }],
+          attempts: 2,
+          retakeWaitHours: 24,
+          blueprint: [
+            { domain: "d1", count: 3 },
+            { domain: "d2", count: 2 },
+          ],
+        },
+        validityMonths: 12,
+        recertificationWindowDays: 30,
+      },
+    ],
+    ...overrides,
+  };
+}
