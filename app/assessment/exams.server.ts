@@ -68,15 +68,45 @@ async function recordEvent(db: Db, attemptId: string, kind: AttemptEventKind, at
   await db.insert(examEvents).values({ attemptId, kind, at, details });
 }
 
-/** The pinned questions of an attempt, from the release it was drawn from. */
-async function pinnedQuestions(releaseNumber: number, items: readonly AttemptItemRow[]): Promise<Question[]> {
+/**
+ * The release an attempt is pinned to. Releases are immutable and cached; load it before opening a
+ * transaction (inside one, only the transaction's handle may query: PGlite has a single connection).
+ */
+async function pinnedRelease(releaseNumber: number): Promise<LoadedRelease> {
   const release = await getReleaseByNumber(releaseNumber);
   if (!release) throw new Error(`Release #${releaseNumber} of an exam attempt is missing`);
+  return release;
+}
+
+/** The pinned questions of an attempt, from the release it was drawn from. */
+function pinnedQuestions(release: LoadedRelease, items: readonly AttemptItemRow[]): Question[] {
   return items.map((item) => {
     const q = release.questions.get(item.questionId);
-    if (!q) throw new Error(`Question ${item.questionId} is missing from release #${releaseNumber}`);
+    if (!q) throw new Error(`Question ${item.questionId} is missing from release #${release.number}`);
     return q;
   });
+}
+
+/**
+ * What never changes about an attempt once started — owner, track, release and items — cached per
+ * process, so a save needs no extra query to validate its answer.
+ */
+type AttemptMeta = { id: string; userId: string; trackId: string; releaseNumber: number; items: AttemptItemRow[] };
+const metaKey = Symbol.for("manabi.attempt-meta");
+const metaCache = ((globalThis as typeof globalThis & { [metaKey]?: Map<string, AttemptMeta> })[metaKey] ??= new Map());
+const META_MAX = 20_000;
+
+async function attemptMeta(attemptId: string): Promise<AttemptMeta | null> {
+  const cached = metaCache.get(attemptId);
+  if (cached) return cached;
+  const [row] = await getDb()
+    .select({ id: examAttempts.id, userId: examAttempts.userId, trackId: examAttempts.trackId, releaseNumber: examAttempts.releaseNumber, items: examAttempts.items })
+    .from(examAttempts)
+    .where(eq(examAttempts.id, attemptId));
+  if (!row) return null;
+  metaCache.set(attemptId, row);
+  if (metaCache.size > META_MAX) metaCache.delete(metaCache.keys().next().value!);
+  return row;
 }
 
 /**
@@ -86,14 +116,14 @@ async function pinnedQuestions(releaseNumber: number, items: readonly AttemptIte
  */
 async function finishLocked(
   tx: Transaction,
+  release: LoadedRelease,
   attempt: { id: string; userId: string; trackId: string; releaseNumber: number; items: AttemptItemRow[]; deadline: Date },
   reason: "submitted" | "timeout",
   now: Date,
 ): Promise<{ passed: boolean; certificateId: string | null }> {
-  const release = await getReleaseByNumber(attempt.releaseNumber);
-  const track = release?.tracks.get(attempt.trackId);
-  if (!release || !track) throw new Error(`Track ${attempt.trackId} of release #${attempt.releaseNumber} is missing`);
-  const questions = await pinnedQuestions(attempt.releaseNumber, attempt.items);
+  const track = release.tracks.get(attempt.trackId);
+  if (release.number !== attempt.releaseNumber || !track) throw new Error(`Track ${attempt.trackId} of release #${attempt.releaseNumber} is missing`);
+  const questions = pinnedQuestions(release, attempt.items);
   const saved = await tx
     .select({ position: examAnswers.position, answer: examAnswers.answer })
     .from(examAnswers)
@@ -137,10 +167,13 @@ async function lockAttempt(tx: Transaction, attemptId: string) {
 
 /** Finishes an overdue attempt with the answers saved in time (idempotent; anyone's, for the sweep). */
 async function finalizeIfOverdue(attemptId: string, now: Date): Promise<void> {
+  const meta = await attemptMeta(attemptId);
+  if (!meta) return;
+  const release = await pinnedRelease(meta.releaseNumber);
   await getDb().transaction(async (tx) => {
     const attempt = await lockAttempt(tx, attemptId);
     if (!attempt || attempt.status !== "open" || !isOverdue(attempt.deadline, now)) return;
-    await finishLocked(tx, attempt, "timeout", now);
+    await finishLocked(tx, release, attempt, "timeout", now);
   });
 }
 
@@ -331,8 +364,9 @@ export async function examSession(userId: string, attemptId: string, lang: Lang,
     await finalizeIfOverdue(attempt.id, now);
     return { kind: "finished" };
   }
-  const [questions, saved, lastLanguage] = await Promise.all([
-    pinnedQuestions(attempt.releaseNumber, attempt.items),
+  const pinned = await pinnedRelease(attempt.releaseNumber);
+  const questions = pinnedQuestions(pinned, attempt.items);
+  const [saved, lastLanguage] = await Promise.all([
     getDb()
       .select({ position: examAnswers.position, answer: examAnswers.answer, flagged: examAnswers.flagged })
       .from(examAnswers)
@@ -347,8 +381,7 @@ export async function examSession(userId: string, attemptId: string, lang: Lang,
   if (lastLanguage[0] && lastLanguage[0].details.lang !== lang) {
     await recordEvent(getDb(), attempt.id, "language", now, { lang, from: lastLanguage[0].details.lang ?? null });
   }
-  const release = await getReleaseByNumber(attempt.releaseNumber);
-  const track = release?.tracks.get(attempt.trackId);
+  const track = pinned.tracks.get(attempt.trackId);
   const trueFalse = (l: Lang) =>
     l === "ja"
       ? [
@@ -408,7 +441,22 @@ export async function saveExamAnswer(input: {
   if (!ATTEMPT_ID.test(input.attemptId) || !Number.isInteger(input.position) || input.position < 0 || input.position > 1000) {
     return { kind: "not-found" };
   }
+  const meta = await attemptMeta(input.attemptId);
+  if (!meta || meta.userId !== input.userId) return { kind: "not-found" };
+  const item = meta.items[input.position];
+  if (!item || (input.at !== undefined && (!Number.isInteger(input.at) || !meta.items[input.at]))) return { kind: "invalid" };
+  let answer: string[] | undefined;
+  if (input.answer) {
+    if (input.answer.length === 0) answer = [];
+    else {
+      const [question] = pinnedQuestions(await pinnedRelease(meta.releaseNumber), [item]);
+      const normalized = normalizeAnswer(question!, input.answer);
+      if (!normalized) return { kind: "invalid" };
+      answer = normalized;
+    }
+  }
   const outcome = await getDb().transaction(async (tx) => {
+    // Locks the attempt row: a save and a submit never interleave.
     const [attempt] = await tx
       .update(examAttempts)
       .set({ position: input.at ?? input.position })
@@ -420,20 +468,8 @@ export async function saveExamAnswer(input: {
           sql`${examAttempts.deadline} > ${now.toISOString()}::timestamptz`,
         ),
       )
-      .returning({ items: examAttempts.items, releaseNumber: examAttempts.releaseNumber });
+      .returning({ id: examAttempts.id });
     if (!attempt) return null;
-    const item = attempt.items[input.position];
-    if (!item) return { kind: "invalid" } as const;
-    let answer: string[] | undefined;
-    if (input.answer) {
-      if (input.answer.length === 0) answer = [];
-      else {
-        const [question] = await pinnedQuestions(attempt.releaseNumber, [item]);
-        const normalized = normalizeAnswer(question!, input.answer);
-        if (!normalized) return { kind: "invalid" } as const;
-        answer = normalized;
-      }
-    }
     const set: Partial<typeof examAnswers.$inferInsert> = { savedAt: now };
     if (answer) set.answer = answer;
     if (input.flagged !== undefined) set.flagged = input.flagged;
@@ -465,6 +501,9 @@ export type SubmitResult = { kind: "not-found" } | { kind: "finished"; passed: b
 export async function submitExam(input: { userId: string; attemptId: string; now?: Date }): Promise<SubmitResult> {
   const now = input.now ?? new Date();
   if (!ATTEMPT_ID.test(input.attemptId)) return { kind: "not-found" };
+  const meta = await attemptMeta(input.attemptId);
+  if (!meta || meta.userId !== input.userId) return { kind: "not-found" };
+  const release = await pinnedRelease(meta.releaseNumber);
   return getDb().transaction(async (tx) => {
     const attempt = await lockAttempt(tx, input.attemptId);
     if (!attempt || attempt.userId !== input.userId) return { kind: "not-found" } as const;
@@ -473,7 +512,7 @@ export async function submitExam(input: { userId: string; attemptId: string; now
       return { kind: "finished", passed: Boolean(row?.passed), already: true } as const;
     }
     const reason = isOverdue(attempt.deadline, now) ? "timeout" : "submitted";
-    const { passed } = await finishLocked(tx, attempt, reason, now);
+    const { passed } = await finishLocked(tx, release, attempt, reason, now);
     return { kind: "finished", passed, already: false } as const;
   });
 }
@@ -490,12 +529,12 @@ export async function examResultView(userId: string, attemptId: string, lang: La
     attempt = (await ownAttempt(userId, attemptId))!;
   }
   const result = attempt.result as ExamResult;
-  const pinned = await getReleaseByNumber(attempt.releaseNumber);
+  const pinned = await pinnedRelease(attempt.releaseNumber);
   const current = await requireRelease();
-  const questions = await pinnedQuestions(attempt.releaseNumber, attempt.items);
-  const track = pinned?.tracks.get(attempt.trackId) ?? current.tracks.get(attempt.trackId);
+  const questions = pinnedQuestions(pinned, attempt.items);
+  const track = pinned.tracks.get(attempt.trackId) ?? current.tracks.get(attempt.trackId);
   const domainName = (id: string) =>
-    current.bundle.domains.find((d) => d.id === id)?.name[lang] ?? pinned?.bundle.domains.find((d) => d.id === id)?.name[lang] ?? id;
+    current.bundle.domains.find((d) => d.id === id)?.name[lang] ?? pinned.bundle.domains.find((d) => d.id === id)?.name[lang] ?? id;
   const lessonLink = (lessonId: string) => {
     const l = current.lessons.get(lessonId);
     return l ? { courseId: l.courseId, lessonId: l.id, title: l.title[lang] } : null;

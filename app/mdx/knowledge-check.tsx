@@ -13,7 +13,7 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
   const { t } = useTranslation();
   const { questions, answeredCorrectly, answerAction } = useLesson();
   const csrf = useCsrfToken();
-  const question = typeof id === "string" ? questions[id] : undefined;
+  const question = typeof id === "string" && Object.hasOwn(questions, id) ? questions[id] : undefined;
   const fetcher = useFetcher<typeof lessonAction>({ key: `kc-${String(id)}` });
   const [attempt, setAttempt] = useState(0);
   // "Try again" sets the last reply aside, so the form opens again for a new answer.
