@@ -14,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const asked = new URL(request.url).searchParams.get("lang");
   const lang = isLanguage(asked) ? asked : await requestLanguage(request);
   const pdf = await certificatePdf(record, lang, siteOrigin(request));
-  return new Response(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength), {
+  return new Response(new Uint8Array(pdf), {
     headers: {
       "Content-Type": "application/pdf",
       "Content-Length": String(pdf.byteLength),

@@ -1,4 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { requirePermission } from "~/auth/session.server";
 import { pageTitle } from "~/i18n/meta";
 import { ComingSoon } from "~/ui/coming-soon";
@@ -10,7 +12,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Page() {
-  return <ComingSoon titleKey="nav.hr" />;
+  const { t } = useTranslation();
+  return (
+    <div className="space-y-6">
+      <ComingSoon titleKey="nav.hr" />
+      <p className="text-center">
+        <Link to="/hr/certificates" className="font-semibold text-indigo-700 underline">
+          {t("hrCertificates.link")}
+        </Link>
+      </p>
+    </div>
+  );
 }
 
 export const meta: MetaFunction = (args) => pageTitle(args, "nav.hr");

@@ -59,7 +59,7 @@ export default function VerifyCertificate() {
     <div className="mx-auto max-w-2xl space-y-6">
       <header>
         <h1 className="text-2xl font-bold tracking-tight">{t("verify.title")}</h1>
-        <p className="mt-2 text-slate-700">{t("verify.intro", { issuer: issuerName })}</p>
+        <p className="auto-phrase mt-2 text-slate-700">{t("verify.intro", { issuer: issuerName })}</p>
       </header>
       <section className={`flex items-start gap-4 rounded-xl border p-6 ${TONE[v.status]}`} data-testid="verify-status" data-status={v.status}>
         <span className={`flex h-12 w-12 shrink-0 items-center justify-center rounded-full text-white ${ICON_TONE[v.status]}`}>

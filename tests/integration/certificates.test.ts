@@ -366,11 +366,12 @@ describe("HR certificate actions", () => {
       const page = await run(hrRoute.loader, await get("/hr/certificates", user.id));
       expect(page.thrown, role).toBe(true);
       expect((page.value as Response).status, role).toBe(403);
-      for (const fields of [
+      const forms: Record<string, string>[] = [
         { intent: "revoke", userId: holder.id, certificateId: cert.id, reason: "不正" },
         { intent: "recordExternal", userId: holder.id, trackId: track.id, passedOn: "2026-01-10", evidence: "G検定" },
         { intent: "exempt", userId: holder.id, trackId: track.id, reason: "理由" },
-      ]) {
+      ];
+      for (const fields of forms) {
         const act = await run(hrRoute.action, await hrPost(fields, user.id));
         expect((act.value as Response).status, `${role} ${fields.intent}`).toBe(403);
       }
