@@ -119,7 +119,19 @@ async function postSave(attemptId: string, csrf: string, position: number, chang
   return { status: "failed" };
 }
 
-function SaveStatus({ state, unsent, onRetry, signInHref }: { state: QueueState; unsent: number; onRetry: () => void; signInHref: string }) {
+function SaveStatus({
+  state,
+  unsent,
+  onRetry,
+  onLeave,
+  signInHref,
+}: {
+  state: QueueState;
+  unsent: number;
+  onRetry: () => void;
+  onLeave: () => void;
+  signInHref: string;
+}) {
   const { t } = useTranslation();
   const language = useLanguage();
   let content: React.ReactNode;
@@ -149,7 +161,7 @@ function SaveStatus({ state, unsent, onRetry, signInHref }: { state: QueueState;
         <>
           <span aria-hidden="true">⚠ </span>
           {t("exam.save.signedOut")}{" "}
-          <a href={signInHref} className="font-semibold text-indigo-700 underline">
+          <a href={signInHref} onClick={onLeave} className="font-semibold text-indigo-700 underline">
             {t("exam.save.signIn")}
           </a>
         </>
@@ -195,6 +207,10 @@ function ExamScreen({ data }: { data: Data }) {
   const moved = useRef(false);
   const csrfRef = useRef(csrf);
   csrfRef.current = csrf;
+  const navigateRef = useRef(navigate);
+  navigateRef.current = navigate;
+  const stateRef = useRef<QueueState["kind"]>("idle");
+  const leaving = useRef(false);
 
   const question = data.questions[current]!;
   const chosen = answers.get(current) ?? [];
@@ -208,9 +224,10 @@ function ExamScreen({ data }: { data: Data }) {
     const q = new SaveQueue({
       send: (p, change, at) => postSave(data.attemptId, csrfRef.current, p, change, at),
       onState: (state) => {
+        stateRef.current = state.kind;
         setSaveState(state);
         setUnsent(q.unsent);
-        if (state.kind === "closed") navigate(resultPath(data.attemptId));
+        if (state.kind === "closed") navigateRef.current(resultPath(data.attemptId));
       },
       storage: typeof sessionStorage === "undefined" ? null : sessionStorage,
       storageKey: `manabi-exam:${data.attemptId}`,
@@ -232,8 +249,10 @@ function ExamScreen({ data }: { data: Data }) {
       q.resume();
     }
     const online = () => q.retryNow();
+    // Leaving with answers the server has not taken (retrying, or signed out) asks first; a save
+    // merely in flight does not (the tab keeps it for the next page load anyway).
     const beforeUnload = (event: BeforeUnloadEvent) => {
-      if (q.unsent > 0) event.preventDefault();
+      if (q.unsent > 0 && !leaving.current && stateRef.current !== "saving" && stateRef.current !== "idle") event.preventDefault();
     };
     window.addEventListener("online", online);
     window.addEventListener("beforeunload", beforeUnload);
@@ -241,7 +260,7 @@ function ExamScreen({ data }: { data: Data }) {
       window.removeEventListener("online", online);
       window.removeEventListener("beforeunload", beforeUnload);
     };
-  }, [data.attemptId, navigate]);
+  }, [data.attemptId]);
 
   // Keyboard and screen-reader users land on the new question after moving.
   useEffect(() => {
@@ -318,7 +337,7 @@ function ExamScreen({ data }: { data: Data }) {
         </div>
         <div className="flex flex-col items-end gap-1">
           <ExamTimer deadline={data.deadline} serverNow={data.serverNow} onExpire={onExpire} />
-          <SaveStatus state={saveState} unsent={unsent} onRetry={() => queue.current?.retryNow()} signInHref={signInHref} />
+          <SaveStatus state={saveState} unsent={unsent} onRetry={() => queue.current?.retryNow()} signInHref={signInHref} onLeave={() => (leaving.current = true)} />
         </div>
       </header>
 
