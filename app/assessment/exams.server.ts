@@ -654,6 +654,32 @@ export async function myTracksView(userId: string, lang: Lang, now = new Date())
   );
 }
 
+/**
+ * Where the person stands on each of these tracks of the release, for "My AI tools" (what to do next
+ * about a track they do not hold). Read-only like myTracksView: an overdue attempt shows as in
+ * progress; opening it finalises it. Course progress is read once for all tracks; ids that are not
+ * tracks of the release are left out.
+ */
+export async function eligibilityByTrack(
+  release: LoadedRelease,
+  userId: string,
+  trackIds: readonly string[],
+  now = new Date(),
+): Promise<Map<string, Eligibility>> {
+  const tracks = [...new Set(trackIds)].map((id) => release.tracks.get(id)).filter((t): t is Track => Boolean(t));
+  if (tracks.length === 0) return new Map();
+  const progress = progressOfCourses(release, await getLearnerProgress(userId));
+  const done = new Set(progress.filter((p) => p.status === "complete").map((p) => p.courseId));
+  const entries = await Promise.all(
+    tracks.map(async (track) => {
+      const missing = track.courses.filter((id) => release.courses.has(id) && !done.has(id));
+      const { eligibility } = await eligibilityOf(getDb(), release, userId, track, now, missing);
+      return [track.id, eligibility] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
 /** The tracks a course counts towards, for a link from the course page. */
 export async function tracksOfCourse(courseId: string, lang: Lang) {
   const release = await requireRelease();

@@ -1,0 +1,112 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { getDb } from "#db/client.server";
+import { certificates, users } from "#db/schema";
+import { eligibilityByTrack } from "~/assessment/exams.server";
+import { getCurrentRelease, type LoadedRelease } from "~/content/release.server";
+import type { Tool } from "~/content/types";
+import { decideAccess, nextStepFromEligibility, type AccessDecision, type CertificateInput, type NextStep } from "./decision";
+
+/**
+ * Feeds the access rule (`decision.ts`) from the database.
+ *
+ * Freshness across app processes: nothing here is cached. The person's status and certificates are read
+ * on every decision (one indexed query: `certificates_user_track_idx` starts with user_id), so a
+ * revocation, an expiry or a new certificate counts in every process on the next call. The release
+ * comes from the release cache, which asks the database for a newer number at least every 2 s, so a new
+ * release — a raised requirement, a new tool, a removed track — applies in every process within 2 s.
+ */
+
+type Person = { active: boolean; certificatesByTrack: Map<string, CertificateInput[]> };
+
+/** The person's active flag and their certificates of the given tracks, in any state, in one query. */
+async function loadPerson(userId: string, trackIds: readonly string[]): Promise<Person | null> {
+  const rows = await getDb()
+    .select({
+      active: users.active,
+      id: certificates.id,
+      number: certificates.number,
+      trackId: certificates.trackId,
+      validUntil: certificates.validUntil,
+      revokedAt: certificates.revokedAt,
+    })
+    .from(users)
+    .leftJoin(
+      certificates,
+      and(eq(certificates.userId, users.id), trackIds.length > 0 ? inArray(certificates.trackId, [...trackIds]) : sql`false`),
+    )
+    .where(eq(users.id, userId));
+  if (rows.length === 0) return null;
+  const certificatesByTrack = new Map<string, CertificateInput[]>();
+  for (const r of rows) {
+    if (r.id === null || r.trackId === null || r.number === null || r.validUntil === null) continue;
+    const list = certificatesByTrack.get(r.trackId) ?? [];
+    list.push({ id: r.id, number: r.number, validUntil: new Date(r.validUntil), revokedAt: r.revokedAt ? new Date(r.revokedAt) : null });
+    certificatesByTrack.set(r.trackId, list);
+  }
+  return { active: rows[0]!.active, certificatesByTrack };
+}
+
+function decideAll(person: Person, tools: readonly Tool[], release: LoadedRelease, now: Date, nextSteps?: ReadonlyMap<string, NextStep>) {
+  return tools.map((tool) =>
+    decideAccess({ person: { active: person.active }, tool, certificatesByTrack: person.certificatesByTrack, release, now, nextSteps }),
+  );
+}
+
+/** The tracks of the release that some decision misses, to look up what the person can do next. */
+function missingTracks(decisions: readonly AccessDecision[], release: LoadedRelease): string[] {
+  return [...new Set(decisions.flatMap((d) => d.tracks.filter((t) => t.missing && release.tracks.has(t.trackId)).map((t) => t.trackId)))];
+}
+
+export type DecisionOptions = {
+  now?: Date;
+  /**
+   * Also work out the next step for each missing track (courses, exam, retake date, …): a few more
+   * queries per missing track. The page wants them; a gateway asking yes/no does not.
+   */
+  nextSteps?: boolean;
+};
+
+async function decide(userId: string, pickTools: (release: LoadedRelease) => Tool[] | null, options: DecisionOptions) {
+  const now = options.now ?? new Date();
+  const release = await getCurrentRelease();
+  if (!release) return { kind: "no-release" } as const;
+  const tools = pickTools(release);
+  if (!tools) return { kind: "unknown-tool" } as const;
+  const person = await loadPerson(userId, [...new Set(tools.flatMap((t) => t.requiredTracks))]);
+  if (!person) return { kind: "unknown-person" } as const;
+  let decisions = decideAll(person, tools, release, now);
+  const missing = person.active && options.nextSteps ? missingTracks(decisions, release) : [];
+  if (missing.length > 0) {
+    const eligibility = await eligibilityByTrack(release, userId, missing, now);
+    const steps = new Map([...eligibility].map(([trackId, e]) => [trackId, nextStepFromEligibility(e)]));
+    decisions = decideAll(person, tools, release, now, steps);
+  }
+  return { kind: "decided", release, decisions } as const;
+}
+
+export type ToolDecisionResult =
+  | { kind: "decided"; decision: AccessDecision }
+  | { kind: "unknown-tool" }
+  | { kind: "unknown-person" }
+  | { kind: "no-release" };
+
+/** May this person use this tool now, and why — under the current release. */
+export async function toolDecision(userId: string, toolId: string, options: DecisionOptions = {}): Promise<ToolDecisionResult> {
+  const result = await decide(userId, (release) => {
+    const tool = release.tools.get(toolId);
+    return tool ? [tool] : null;
+  }, options);
+  return result.kind === "decided" ? { kind: "decided", decision: result.decisions[0]! } : result;
+}
+
+export type ToolDecisionsResult =
+  | { kind: "decided"; release: LoadedRelease; decisions: AccessDecision[] }
+  | { kind: "unknown-person" }
+  | { kind: "no-release" };
+
+/** The decision for every tool of the current release's catalog, in catalog order. */
+export async function toolDecisions(userId: string, options: DecisionOptions = {}): Promise<ToolDecisionsResult> {
+  const result = await decide(userId, (release) => release.bundle.tools, options);
+  if (result.kind === "unknown-tool") throw new Error("unreachable: every tool of the catalog is known");
+  return result;
+}
