@@ -446,16 +446,20 @@ export async function saveExamAnswer(input: {
   const item = meta.items[input.position];
   if (!item || (input.at !== undefined && (!Number.isInteger(input.at) || !meta.items[input.at]))) return { kind: "invalid" };
   let answer: string[] | undefined;
+  let invalid = false;
   if (input.answer) {
     if (input.answer.length === 0) answer = [];
     else {
       const [question] = pinnedQuestions(await pinnedRelease(meta.releaseNumber), [item]);
       const normalized = normalizeAnswer(question!, input.answer);
-      if (!normalized) return { kind: "invalid" };
-      answer = normalized;
+      if (normalized) answer = normalized;
+      else invalid = true;
     }
   }
-  const outcome = await getDb().transaction(async (tx) => {
+  // An answer that names no option is refused — but a late or finished attempt is reported as such first.
+  const outcome = invalid
+    ? null
+    : await getDb().transaction(async (tx) => {
     // Locks the attempt row: a save and a submit never interleave.
     const [attempt] = await tx
       .update(examAttempts)
@@ -490,6 +494,7 @@ export async function saveExamAnswer(input: {
   const attempt = await ownAttempt(input.userId, input.attemptId);
   if (!attempt) return { kind: "not-found" };
   if (attempt.status === "finished") return { kind: "finished" };
+  if (invalid && !isOverdue(attempt.deadline, now)) return { kind: "invalid" };
   await recordEvent(getDb(), attempt.id, "late-save", now, { position: input.position });
   await finalizeIfOverdue(attempt.id, now);
   return { kind: "deadline-passed" };
