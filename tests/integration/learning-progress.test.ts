@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { getDb } from "#db/client.server";
 import { knowledgeCheckAnswers, lessonProgress } from "#db/schema";
@@ -126,6 +127,40 @@ describe("lesson progress", () => {
       expect(row.completedAt, `completed_at of ${row.lessonId}`).not.toBeNull();
     }
   });
+
+  // On the server, a write in flight holds the progress row's lock and the other write waits for it
+  // (PGlite runs one transaction at a time, so there the writes cannot interleave at all).
+  if (process.env.DATABASE_URL) {
+    it("makes a knowledge-check answer wait for a read of the same lesson that is still in flight", async () => {
+      await publish();
+      const user = await createUser();
+      await markLessonOpened({ userId: user.id, courseId: "c1", lessonId: "l1" });
+      const other = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      try {
+        let release!: () => void;
+        const holding = new Promise<void>((resolve) => (release = resolve));
+        let locked!: () => void;
+        const isLocked = new Promise<void>((resolve) => (locked = resolve));
+        const inFlight = other.begin(async (tx) => {
+          await tx`select 1 from lesson_progress where user_id = ${user.id} and lesson_id = 'l1' for update`;
+          await tx`update lesson_progress set read_at = now() where user_id = ${user.id} and lesson_id = 'l1'`;
+          locked();
+          await holding;
+        });
+        await isLocked;
+        let done = false;
+        const answering = answer(user.id, "l1", "q1", ["b"]).then((r) => ((done = true), r));
+        await new Promise((r) => setTimeout(r, 300));
+        expect(done, "the answer must wait for the read in flight").toBe(false);
+        release();
+        await inFlight;
+        // It then sees the committed read and completes the lesson.
+        expect(await answering).toMatchObject({ kind: "correct", lessonComplete: true });
+      } finally {
+        await other.end();
+      }
+    });
+  }
 
   it("keeps progress across a new release, and a removed lesson no longer counts", async () => {
     await publish();
