@@ -110,4 +110,46 @@ describe("the shipped curriculum", () => {
     const sources = fs.readFileSync("content/SOURCES.md", "utf8");
     for (const l of bundle.lessons) expect(sources, l.id).toContain(`### ${l.id}`);
   });
+
+  // Issue 12: the exam shows options without letters, Japanese training material does not address the
+  // reader as 「あなた」, and the data classes carry one set of names in lessons, questions and tools.
+  function japaneseTexts(): { where: string; text: string }[] {
+    const flat = (nodes: readonly MdxNode[]): string =>
+      nodes.map((n) => (n.type === "text" ? n.value : `${Object.values(n.props).join(" ")} ${flat(n.children)}`)).join(" ");
+    return [
+      ...bundle.lessons.map((l) => ({ where: l.id, text: `${l.title.ja} ${l.summary.ja} ${flat(l.body.ja)}` })),
+      ...bundle.questions.map((q) => ({
+        where: q.id,
+        text: [q.stem.ja, ...q.options.map((o) => o.text.ja), q.explanation.ja, q.hint?.ja ?? ""].join(" "),
+      })),
+      ...bundle.tools.map((t) => ({ where: t.id, text: `${t.name.ja} ${t.description.ja} ${t.guidance?.ja ?? ""}` })),
+      ...bundle.glossary.map((t) => ({ where: t.id, text: `${t.term.ja} ${t.definition.ja}` })),
+    ];
+  }
+
+  it("never refers to an option by a letter, which the exam does not show", () => {
+    const letter = /[（(][a-eａ-ｅ][)）]|\bOptions? [a-e]\b|\boption [a-e]\b|選択肢\s*[a-eａ-ｅA-E]/;
+    for (const q of bundle.questions) {
+      for (const text of [q.explanation.en, q.explanation.ja, q.hint?.en ?? "", q.hint?.ja ?? ""]) {
+        expect(text, q.id).not.toMatch(letter);
+      }
+    }
+  });
+
+  it("never addresses the reader as 「あなた」 in Japanese", () => {
+    for (const { where, text } of japaneseTexts()) expect(text, where).not.toContain("あなた");
+  });
+
+  it("names the data classes 公開・社外秘・極秘, never 社内区分 or 機密区分", () => {
+    for (const { where, text } of japaneseTexts()) expect(text, where).not.toMatch(/社内区分|機密区分|公開区分/);
+  });
+
+  it("has every tool state its data class in the words the lessons use", () => {
+    const names = { public: ["Public", "公開"], internal: ["Internal", "社外秘"], confidential: ["Confidential", "極秘"] };
+    for (const tool of bundle.tools) {
+      const [en, ja] = names[tool.dataClass];
+      expect(`${tool.description.en} ${tool.guidance?.en ?? ""}`, tool.id).toContain(en);
+      expect(`${tool.description.ja} ${tool.guidance?.ja ?? ""}`, tool.id).toContain(ja);
+    }
+  });
 });
