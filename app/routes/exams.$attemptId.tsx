@@ -466,7 +466,7 @@ function ExamScreen({ data }: { data: Data }) {
         </aside>
       </div>
 
-      <dialog ref={dialogRef} aria-labelledby="confirm-dialog-heading" className="w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 p-6 shadow-xl backdrop:bg-slate-900/50" data-testid="confirm-dialog">
+      <dialog ref={dialogRef} aria-labelledby="confirm-dialog-heading" className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-slate-200 p-6 shadow-xl backdrop:bg-slate-900/50" data-testid="confirm-dialog">
         <h2 id="confirm-dialog-heading" className="text-lg font-semibold text-slate-900">
           {t("exam.confirm.title")}
         </h2>

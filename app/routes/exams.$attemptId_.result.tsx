@@ -208,7 +208,8 @@ export default function ExamResult() {
                 })}
               </ul>
               <p className="mt-3 text-sm text-slate-800">
-                <span className="font-semibold">{t("exam.review.explanation")}: </span>
+                <span className="font-semibold">{t("exam.review.explanation")}</span>
+                {language === "ja" ? "" : " "}
                 {item.explanation}
               </p>
               {item.lesson ? (

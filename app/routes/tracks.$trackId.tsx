@@ -53,6 +53,8 @@ function Eligibility({ view }: { view: View }) {
   const language = useLanguage();
   const navigation = useNavigation();
   const e = view.eligibility;
+  // Japanese sentences follow each other without a space.
+  const sentenceGap = language === "ja" ? "" : " ";
   const startButton = (label: string) => (
     <Form method="post" className="mt-4">
       <CsrfInput />
@@ -72,7 +74,8 @@ function Eligibility({ view }: { view: View }) {
       return (
         <>
           <p className="text-slate-800">
-            {e.recertification ? t("track.eligibility.recertification") : view.exempt ? t("track.eligibility.readyExempt") : t("track.eligibility.ready")}{" "}
+            {e.recertification ? t("track.eligibility.recertification") : view.exempt ? t("track.eligibility.readyExempt") : t("track.eligibility.ready")}
+            {sentenceGap}
             {t("track.eligibility.attemptsLeft", { count: e.attemptsLeft })}
           </p>
           <p className="mt-2 text-sm text-slate-700">{t("track.eligibility.startNote")}</p>
@@ -107,7 +110,9 @@ function Eligibility({ view }: { view: View }) {
     case "retake-wait":
       return (
         <p className="text-slate-800">
-          {t("track.eligibility.retakeWait", { date: formatDateTime(e.opensAt, language) })} {t("track.eligibility.attemptsLeft", { count: e.attemptsLeft })}
+          {t("track.eligibility.retakeWait", { date: formatDateTime(e.opensAt, language) })}
+          {sentenceGap}
+          {t("track.eligibility.attemptsLeft", { count: e.attemptsLeft })}
         </p>
       );
     case "no-attempts-left":

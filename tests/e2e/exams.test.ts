@@ -26,6 +26,7 @@ type YamlQuestion = {
   use?: string;
   type: "single" | "multiple" | "truefalse";
   stem: { en: string; ja: string };
+  options?: { id: string; text: { en: string; ja: string } }[];
   answer: string | string[] | boolean;
   explanation: { en: string; ja: string };
 };
@@ -47,6 +48,8 @@ async function shot(page: Page, name: string) {
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: 800 });
     await page.screenshot({ path: path.join(shotDir, `${name}-${width}.png`), fullPage: true });
+    // Long pages (the result with its review) also as their first screens, to look at.
+    await page.screenshot({ path: path.join(shotDir, `${name}-${width}-top.png`), fullPage: true, clip: { x: 0, y: 0, width, height: 1600 } });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
@@ -85,7 +88,11 @@ const lang = async (page: Page) => ((await page.locator("html").getAttribute("la
 async function currentQuestion(page: Page): Promise<YamlQuestion> {
   const stem = (await page.locator('[data-testid="question-stem"]').textContent())!.trim();
   const l = await lang(page);
-  const found = bank().filter((q) => q.stem[l].trim() === stem);
+  const options = (await page.locator('[data-testid="question"] label').allTextContents()).map((t) => t.trim()).sort();
+  // Two questions may share a stem (the options then differ): match both.
+  const found = bank().filter(
+    (q) => q.stem[l].trim() === stem && (q.type === "truefalse" || JSON.stringify((q.options ?? []).map((o) => o.text[l].trim()).sort()) === JSON.stringify(options)),
+  );
   expect(found, stem).toHaveLength(1);
   return found[0]!;
 }
@@ -120,6 +127,7 @@ async function startExam(s: Session, email: string): Promise<string> {
 /** Answers every question, checks that the page holds no key or explanation, and submits through the dialog. */
 async function takeWholeExam(s: Session, right: boolean, shots?: string) {
   const page = s.page;
+  await page.locator('[data-testid="question-stem"]').waitFor();
   const total = await page.locator('[data-testid="question-navigator"] button').count();
   expect(total).toBe(20);
   const seen: YamlQuestion[] = [];
@@ -157,6 +165,7 @@ describe("a learner takes the AI Safe Use exam", () => {
     const track = s.page.locator(`[data-testid="tracks"] li[data-track="${TRACK}"]`);
     expect(await track.locator('[data-testid="track-status"]').textContent()).toContain("受験できます");
     await expectAccessible(s.page);
+    await shot(s.page, "ja-learn");
     await track.getByRole("link", { name: /^トラックを開く/ }).click();
     await s.page.waitForURL(new RegExp(`/tracks/${TRACK}$`));
     const rules = s.page.locator('[data-testid="rules"]');
