@@ -97,7 +97,7 @@ export default function MyLearning() {
           </ul>
         </section>
       ) : null}
-      <h2 className="sr-only">{t("track.coursesHeading")}</h2>
+      <h2 className="text-lg font-semibold">{t("track.coursesHeading")}</h2>
       <ul className="grid gap-4 md:grid-cols-2 lg:grid-cols-3" data-testid="courses">
         {courses.map((course) => {
           const p = course.progress;
