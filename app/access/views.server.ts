@@ -1,25 +1,7 @@
 import type { Lang } from "~/content/types";
-import type { AccessDecision } from "./decision";
 import { toolDecisions } from "./decisions.server";
 import { guidanceItems } from "./guidance";
-
-export type MyToolView = {
-  id: string;
-  name: string;
-  vendor: string;
-  description: string;
-  dataClass: "public" | "internal" | "confidential";
-  guidance: string[];
-  decision: AccessDecision;
-};
-
-export type MyToolsView = {
-  release: number;
-  tools: MyToolView[];
-  /** Titles of the tracks and courses the decisions name, in the reader's language. */
-  trackTitles: Record<string, string>;
-  courseTitles: Record<string, string>;
-};
+import type { MyToolsView } from "./my-tools";
 
 /**
  * "My AI tools": every approved tool of the current release in the reader's language, with the access
