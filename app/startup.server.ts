@@ -1,4 +1,5 @@
 import { closeDatabase, databaseHandle } from "#db/client.server";
+import { startExamSweep, stopExamSweep } from "~/assessment/exam-sweep.server";
 import { startAuthHousekeeping, stopAuthHousekeeping } from "~/auth/housekeeping.server";
 import { env, sessionSecret } from "~/env.server";
 import { isOrganisationEmpty, seedDemoOrganisation } from "#db/seed/seed-demo.server";
@@ -52,6 +53,7 @@ export async function startup(log: Log = console.log): Promise<ServerSettings> {
     log('  npm run user:create -- --email you@example.com --name "山田 太郎" --role admin');
   }
   await startAuthHousekeeping(log);
+  startExamSweep(log);
   return settings;
 }
 
@@ -70,5 +72,6 @@ async function publishBundledContentIfNone(log: Log): Promise<void> {
 
 export async function shutdown(): Promise<void> {
   stopAuthHousekeeping();
+  stopExamSweep();
   await closeDatabase();
 }
