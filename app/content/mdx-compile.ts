@@ -12,6 +12,7 @@
 import { createProcessor } from "@mdx-js/mdx";
 import { loadDefaultJapaneseParser } from "budoux";
 import remarkFrontmatter from "remark-frontmatter";
+import remarkCjkFriendly from "remark-cjk-friendly";
 import remarkGfm from "remark-gfm";
 import { lessonFrontmatterSchema } from "~/content/schemas";
 import type { Lang, MdxElement, MdxNode, Problem } from "~/content/types";
@@ -72,7 +73,7 @@ const PHRASING_TYPES = new Set([
 
 let processor: ReturnType<typeof createProcessor> | undefined;
 function parser() {
-  processor ??= createProcessor({ remarkPlugins: [remarkFrontmatter, remarkGfm] });
+  processor ??= createProcessor({ remarkPlugins: [remarkFrontmatter, remarkGfm, remarkCjkFriendly] });
   return processor;
 }
 const budoux = loadDefaultJapaneseParser();
@@ -411,6 +412,17 @@ class LessonCompiler {
     switch (node.type) {
       case "text": {
         const value = String(node.value ?? "");
+        // Emphasis markers that reached a text node did not render (e.g. ** next to Japanese brackets
+        // before remark-cjk-friendly, or an unclosed pair): the reader would see the asterisks.
+        const marker = /\*\*|__|\*/.exec(value);
+        if (marker) {
+          this.error(
+            "unrendered-emphasis",
+            at,
+            `"${marker[0]}" would show as text: the emphasis around it is not closed or not recognised`,
+            "Close the pair (**bold**, *italic*). For a literal asterisk or underscore pair, write ＊ or ＿ (full width) instead.",
+          );
+        }
         return this.checkDecoded(value, at, "The text") ? this.text(value) : [];
       }
       case "paragraph": {

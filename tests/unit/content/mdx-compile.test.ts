@@ -389,3 +389,25 @@ describe("Japanese line breaking", () => {
     expect(text).toBe("日本語の文章を途中で改行します。");
   });
 });
+
+describe("emphasis next to Japanese punctuation", () => {
+  const strongs = (nodes: MdxNode[]): string[] =>
+    nodes.flatMap((n) => (n.type === "element" ? (n.name === "strong" ? [n.children.map((c) => (c.type === "text" ? c.value : "")).join("")] : strongs(n.children)) : []));
+
+  it("renders **「…」** as bold, as Japanese authors write it", () => {
+    const result = compile("判断に迷ったときのルールは、**「迷ったら高いほうの区分として扱う」**です。", "ja");
+    expect(errorsOf(result)).toEqual([]);
+    expect(strongs(result.tree)).toEqual(["「迷ったら高いほうの区分として扱う」"]);
+    expect(JSON.stringify(result.tree)).not.toContain("**");
+  });
+
+  it("refuses emphasis markers that would show as text, at their line", () => {
+    expectRejected("Reading on.\n\nThis is **not closed.", "unrendered-emphasis", BODY + 2);
+    expectRejected("A stray * asterisk.", "unrendered-emphasis", BODY);
+    expectRejected("Snake __case here.", "unrendered-emphasis", BODY);
+  });
+
+  it("leaves asterisks inside code alone", () => {
+    expect(errorsOf(compile("Multiply with `a * b`."))).toEqual([]);
+  });
+});
