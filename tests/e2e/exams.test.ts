@@ -18,6 +18,7 @@ const LEARNERS = {
   reload: "yuma.inoue@example.com",
   keyboard: "sakura.kimura@example.com",
   expired: "yuko.yamaguchi@example.com",
+  noScript: "ryo.hashimoto@example.com",
 } as const;
 const TRACK = "ai-safe-use";
 
@@ -248,6 +249,20 @@ describe("a learner takes the AI Safe Use exam", () => {
     await expect.poll(() => s.page.locator('[data-testid="question-number"]').textContent()).toMatch(/^Question 4 of 20/);
     expect(await nav.nth(0).getAttribute("aria-label")).toBe("Question 1, answered");
     await expectAccessible(s.page);
+
+    // The network drops: the answer is shown as not saved and retried, and saved once it is back.
+    await s.context.setOffline(true);
+    await s.page.locator('[data-testid="question"] input[name="answer"]').first().check();
+    const status = s.page.locator('[data-testid="save-status"]');
+    await expect.poll(() => status.getAttribute("data-state"), { timeout: 10_000 }).toBe("retrying");
+    expect(await status.textContent()).toContain("Not saved — retrying.");
+    await s.context.setOffline(false);
+    await expect.poll(() => status.getAttribute("data-state"), { timeout: 20_000 }).toBe("idle");
+    expect(await nav.nth(3).getAttribute("aria-label")).toBe("Question 4, answered, flagged");
+    await s.page.reload();
+    await expect.poll(() => nav.nth(3).getAttribute("aria-label")).toBe("Question 4, answered, flagged");
+    // The browser reports the requests that failed while offline; nothing else may be logged.
+    s.consoleErrors.splice(0, s.consoleErrors.length, ...s.consoleErrors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)));
     clean(s);
   });
 
@@ -327,5 +342,47 @@ describe("a learner takes the AI Safe Use exam", () => {
     await s.page.reload();
     await expect.poll(() => nav.nth(1).getAttribute("aria-label")).toBe("第2問、回答済み");
     clean(s);
+  });
+
+  it("works without JavaScript: plain form posts save, move, flag, confirm and submit", async () => {
+    const context = await browser.newContext({
+      baseURL: baseUrl(),
+      javaScriptEnabled: false,
+      locale: "en-US",
+      extraHTTPHeaders: { "Accept-Language": "en-US,en;q=0.9" },
+    });
+    const page = await context.newPage();
+    // signIn() waits for the hydrated account menu: here the plain form is posted.
+    await page.goto("/login");
+    await page.locator('input[name="email"]').fill(LEARNERS.noScript);
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.locator('main button[type="submit"]').click()]);
+    await page.goto(`/tracks/${TRACK}`);
+    await Promise.all([page.waitForURL(/\/exams\/[A-Za-z0-9_-]{22}$/), page.locator('[data-testid="eligibility"] button[value="start"]').click()]);
+    const attemptPath = new URL(page.url()).pathname;
+
+    // Answer question 1 and go on with "Next": the server saves it and opens question 2.
+    const first = await currentQuestion(page);
+    for (const v of keyOf(first)) await page.locator(`[data-testid="question"] input[name="answer"][value="${v}"]`).check();
+    await Promise.all([page.waitForURL(`**${attemptPath}?q=2`), page.getByRole("button", { name: /^Next/ }).click()]);
+    expect(await page.locator('[data-testid="question-number"]').textContent()).toMatch(/^Question 2 of 20/);
+    // Flag question 2: it stays on question 2, marked.
+    await Promise.all([page.waitForURL(`**${attemptPath}?q=2`), page.getByRole("button", { name: "Flag for review" }).click()]);
+    expect(await page.getByRole("button", { name: "Flag for review" }).getAttribute("aria-pressed")).toBe("true");
+    const nav = page.locator('[data-testid="question-navigator"] button');
+    expect(await nav.nth(0).getAttribute("aria-label")).toBe("Question 1, answered");
+    expect(await nav.nth(1).getAttribute("aria-label")).toBe("Question 2, not answered, flagged");
+    // The navigator goes back to question 1, whose answer is still chosen.
+    await Promise.all([page.waitForURL(`**${attemptPath}?q=1`), nav.nth(0).click()]);
+    expect(await page.locator('[data-testid="question"] input[name="answer"]:checked').count()).toBe(keyOf(first).length);
+
+    // Submit: a confirmation page with the counts, then the result.
+    await Promise.all([page.waitForURL(`**${attemptPath}?q=1&confirm=1`), page.getByRole("button", { name: "Submit the exam…" }).click()]);
+    const panel = page.locator('[data-testid="confirm-panel"]');
+    expect(await panel.locator('[data-testid="confirm-unanswered"]').textContent()).toBe("Not answered: 19");
+    expect(await panel.locator('[data-testid="confirm-flagged"]').textContent()).toBe("Flagged for review: 1");
+    await Promise.all([page.waitForURL(`**${attemptPath}/result`), panel.getByRole("button", { name: "Submit now" }).click()]);
+    expect(await page.locator('[data-testid="score"]').textContent()).toContain("Score 5% (1 of 20 correct)");
+    await context.close();
   });
 });
