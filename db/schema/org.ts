@@ -42,6 +42,9 @@ export const users = pgTable(
     givenName: text("given_name").notNull(),
     familyNameKana: text("family_name_kana"),
     givenNameKana: text("given_name_kana"),
+    /** The name in Latin letters (e.g. from the org import), used in English where it exists. */
+    familyNameLatin: text("family_name_latin"),
+    givenNameLatin: text("given_name_latin"),
     employeeNumber: text("employee_number"),
     departmentId: text("department_id").references(() => departments.id, { onDelete: "set null" }),
     managerId: text("manager_id").references((): AnyPgColumn => users.id, { onDelete: "set null" }),

@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "family_name_latin" text;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "given_name_latin" text;
