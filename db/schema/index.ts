@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./content";
 export * from "./assessment";
 export * from "./certification";
+export * from "./access";
