@@ -16,6 +16,10 @@ export type UserAttributes = {
   displayName: string;
   familyName: string;
   givenName: string;
+  familyNameKana: string | null;
+  givenNameKana: string | null;
+  familyNameLatin: string | null;
+  givenNameLatin: string | null;
   preferredLanguage: Locale | null;
   roles: GrantedRole[];
   isManager: boolean;
@@ -58,6 +62,10 @@ class ManabiAdapter implements Adapter {
         displayName: users.displayName,
         familyName: users.familyName,
         givenName: users.givenName,
+        familyNameKana: users.familyNameKana,
+        givenNameKana: users.givenNameKana,
+        familyNameLatin: users.familyNameLatin,
+        givenNameLatin: users.givenNameLatin,
         preferredLanguage: users.preferredLanguage,
         roles: users.roles,
         active: users.active,

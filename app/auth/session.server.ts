@@ -160,6 +160,10 @@ export function viewerOf(user: User) {
     displayName: user.displayName,
     familyName: user.familyName,
     givenName: user.givenName,
+    familyNameKana: user.familyNameKana,
+    givenNameKana: user.givenNameKana,
+    familyNameLatin: user.familyNameLatin,
+    givenNameLatin: user.givenNameLatin,
     roles: rolesOf(user),
     permissions: [...permissionsOf(user)],
   };

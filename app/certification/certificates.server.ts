@@ -76,7 +76,17 @@ export type CertificateRecord = {
   revokedAt: Date | null;
   revokedReason: string | null;
   verificationCode: string;
-  holder: { id: string; email: string; familyName: string; givenName: string; displayName: string };
+  holder: {
+    id: string;
+    email: string;
+    familyName: string;
+    givenName: string;
+    familyNameKana: string | null;
+    givenNameKana: string | null;
+    familyNameLatin: string | null;
+    givenNameLatin: string | null;
+    displayName: string;
+  };
 };
 
 const recordColumns = {
@@ -94,6 +104,10 @@ const recordColumns = {
   email: users.email,
   familyName: users.familyName,
   givenName: users.givenName,
+  familyNameKana: users.familyNameKana,
+  givenNameKana: users.givenNameKana,
+  familyNameLatin: users.familyNameLatin,
+  givenNameLatin: users.givenNameLatin,
   displayName: users.displayName,
 };
 
@@ -113,6 +127,10 @@ function toRecord(row: { [K in keyof typeof recordColumns]: unknown }, now: Date
     email: string;
     familyName: string;
     givenName: string;
+    familyNameKana: string | null;
+    givenNameKana: string | null;
+    familyNameLatin: string | null;
+    givenNameLatin: string | null;
     displayName: string;
   };
   const dates = { validUntil: new Date(r.validUntil), revokedAt: r.revokedAt ? new Date(r.revokedAt) : null };
@@ -128,7 +146,17 @@ function toRecord(row: { [K in keyof typeof recordColumns]: unknown }, now: Date
     revokedReason: r.revokedReason,
     status: certificateStatus(dates, now),
     verificationCode: r.verificationCode,
-    holder: { id: r.holderId, email: r.email, familyName: r.familyName, givenName: r.givenName, displayName: r.displayName },
+    holder: {
+      id: r.holderId,
+      email: r.email,
+      familyName: r.familyName,
+      givenName: r.givenName,
+      familyNameKana: r.familyNameKana,
+      givenNameKana: r.givenNameKana,
+      familyNameLatin: r.familyNameLatin,
+      givenNameLatin: r.givenNameLatin,
+      displayName: r.displayName,
+    },
   };
 }
 

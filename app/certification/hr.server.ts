@@ -8,6 +8,10 @@ export type HrPerson = {
   email: string;
   familyName: string;
   givenName: string;
+  familyNameKana: string | null;
+  givenNameKana: string | null;
+  familyNameLatin: string | null;
+  givenNameLatin: string | null;
   departmentNameJa: string | null;
   departmentNameEn: string | null;
   active: boolean;
@@ -21,6 +25,10 @@ export async function personForHr(userId: string): Promise<HrPerson | null> {
       email: users.email,
       familyName: users.familyName,
       givenName: users.givenName,
+      familyNameKana: users.familyNameKana,
+      givenNameKana: users.givenNameKana,
+      familyNameLatin: users.familyNameLatin,
+      givenNameLatin: users.givenNameLatin,
       departmentNameJa: departments.nameJa,
       departmentNameEn: departments.nameEn,
       active: users.active,

@@ -5,12 +5,38 @@ export const DISPLAY_TIME_ZONE = "Asia/Tokyo";
 
 const intlLocale = (language: Language) => (language === "ja" ? "ja-JP" : "en-GB");
 
-export type PersonName = { familyName: string; givenName: string };
+export type PersonName = {
+  familyName: string;
+  givenName: string;
+  /** Reading in kana, used to write a Latin-script name in Japanese (エミリー・クラーク). */
+  familyNameKana?: string | null;
+  givenNameKana?: string | null;
+  /** The name in Latin letters, used in English where it exists. */
+  familyNameLatin?: string | null;
+  givenNameLatin?: string | null;
+};
 
-/** 山田 太郎 in Japanese (family name first); Taro Yamada in English. */
+/** Kanji, kana and the iteration marks: a name written in Japanese script. */
+const JAPANESE_SCRIPT = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u3005\u3006]/;
+const join = (...parts: (string | null | undefined)[]) => parts.filter((p): p is string => Boolean(p && p.trim())).join(" ");
+const toKatakana = (kana: string) => kana.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+
+/**
+ * A person's name in the reader's language. The order follows the script the name is written in:
+ * - a name in kanji or kana is always family name first (山田 花子), in English too, unless the person
+ *   has a romanised name, which English shows given name first (Hanako Yamada);
+ * - a Latin-script name is given name first (Emily Clark); Japanese shows it from its kana reading as
+ *   Japanese writes foreign names (エミリー・クラーク), or as written when there is no reading.
+ */
 export function formatPersonName(person: PersonName, language: Language): string {
-  const parts = language === "ja" ? [person.familyName, person.givenName] : [person.givenName, person.familyName];
-  return parts.filter(Boolean).join(" ");
+  const japaneseScript = JAPANESE_SCRIPT.test(`${person.familyName}${person.givenName}`);
+  if (language === "en") {
+    if (person.familyNameLatin || person.givenNameLatin) return join(person.givenNameLatin, person.familyNameLatin);
+    return japaneseScript ? join(person.familyName, person.givenName) : join(person.givenName, person.familyName);
+  }
+  if (japaneseScript) return join(person.familyName, person.givenName);
+  if (person.familyNameKana && person.givenNameKana) return `${toKatakana(person.givenNameKana)}・${toKatakana(person.familyNameKana)}`;
+  return join(person.givenName, person.familyName);
 }
 
 export function formatDate(date: Date | string, language: Language, style: "long" | "medium" | "short" = "long"): string {

@@ -13,6 +13,9 @@ export type PersonRow = {
   familyName: string;
   givenName: string;
   familyNameKana: string | null;
+  givenNameKana: string | null;
+  familyNameLatin: string | null;
+  givenNameLatin: string | null;
   departmentNameJa: string | null;
   departmentNameEn: string | null;
   roles: GrantedRole[];
@@ -30,6 +33,9 @@ export async function listPeople(search: string | null, limit = 200): Promise<Pe
       familyName: users.familyName,
       givenName: users.givenName,
       familyNameKana: users.familyNameKana,
+      givenNameKana: users.givenNameKana,
+      familyNameLatin: users.familyNameLatin,
+      givenNameLatin: users.givenNameLatin,
       departmentNameJa: departments.nameJa,
       departmentNameEn: departments.nameEn,
       roles: users.roles,

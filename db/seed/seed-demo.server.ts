@@ -26,6 +26,9 @@ export async function seedDemoOrganisation(db: Database): Promise<{ seeded: bool
         givenName: p.given,
         familyNameKana: p.familyKana,
         givenNameKana: p.givenKana,
+        // Romanised names for people whose names are written in Japanese script (English shows them).
+        familyNameLatin: p.family === p.familyEn ? null : p.familyEn,
+        givenNameLatin: p.given === p.givenEn ? null : p.givenEn,
         employeeNumber: `E${String(10001 + i)}`,
         departmentId: p.department,
         preferredLanguage: p.language ?? null,

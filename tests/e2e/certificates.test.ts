@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectAccessible, launchBrowser, openSession, signIn, type Session } from "../helpers/browser";
 
 // A demo learner no other browser test signs in as, so the certificates HR records here disturb nothing.
-// Names are stored once, in the company's script; English pages put the given name first (formatPersonName).
-const LEARNER = { email: "mayu.ikeda@example.com", ja: "池田 真由", en: "真由 池田" };
+// Japanese-script names are family name first in Japanese; English shows the romanised name, given name first (formatPersonName).
+const LEARNER = { email: "mayu.ikeda@example.com", ja: "池田 真由", en: "Mayu Ikeda" };
 const DAY = 24 * 60 * 60 * 1000;
 /** A Tokyo calendar day, `days` from today, as YYYY-MM-DD. */
 const tokyoDay = (days: number) => new Date(Date.now() + days * DAY + 9 * 60 * 60 * 1000).toISOString().slice(0, 10);

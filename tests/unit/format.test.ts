@@ -6,10 +6,29 @@ import { pageTitle } from "~/i18n/meta";
 describe("names, dates and numbers", () => {
   const person = { familyName: "山田", givenName: "太郎" };
 
-  it("shows the family name first in Japanese and the given name first in English", () => {
+  it("writes a name in kanji or kana family name first in both languages", () => {
     expect(formatPersonName(person, "ja")).toBe("山田 太郎");
-    expect(formatPersonName(person, "en")).toBe("太郎 山田");
-    expect(formatPersonName({ familyName: "Clark", givenName: "Emily" }, "en")).toBe("Emily Clark");
+    expect(formatPersonName(person, "en")).toBe("山田 太郎");
+    expect(formatPersonName({ familyName: "佐々木", givenName: "さくら" }, "en")).toBe("佐々木 さくら");
+    expect(formatPersonName({ familyName: "クラーク", givenName: "エミリー" }, "en")).toBe("クラーク エミリー");
+  });
+
+  it("uses a romanised name in English where the person has one, given name first", () => {
+    expect(formatPersonName({ ...person, familyNameLatin: "Yamada", givenNameLatin: "Taro" }, "en")).toBe("Taro Yamada");
+    expect(formatPersonName({ ...person, familyNameLatin: "Yamada", givenNameLatin: "Taro" }, "ja")).toBe("山田 太郎");
+  });
+
+  it("writes a Latin name given name first, and in Japanese from its kana reading as Japanese writes foreign names", () => {
+    const emily = { familyName: "Clark", givenName: "Emily" };
+    expect(formatPersonName(emily, "en")).toBe("Emily Clark");
+    expect(formatPersonName(emily, "ja")).toBe("Emily Clark");
+    expect(formatPersonName({ ...emily, familyNameKana: "くらーく", givenNameKana: "えみりー" }, "ja")).toBe("エミリー・クラーク");
+    expect(formatPersonName({ ...emily, familyNameKana: "クラーク", givenNameKana: "エミリー" }, "ja")).toBe("エミリー・クラーク");
+  });
+
+  it("leaves out an empty part instead of a stray space", () => {
+    expect(formatPersonName({ familyName: "Madonna", givenName: "" }, "en")).toBe("Madonna");
+    expect(formatPersonName({ familyName: "王", givenName: "" }, "ja")).toBe("王");
   });
 
   it("formats dates in Japanese conventions and in Tokyo time", () => {
