@@ -39,6 +39,7 @@ import type {
   Track,
 } from "~/content/types";
 import { decodeUtf8, scanText, unsafeCodePoints } from "~/content/text-hygiene";
+import { optionLetterCitations } from "~/content/option-letters";
 import { errorMessage, parseYaml, schemaProblems, valueProblems, type ParsedYaml, type Position, type YamlPath } from "~/content/yaml-positions";
 
 /** `01-what-is-ai.en.mdx`: a two-digit number, a kebab-case slug and the language. */
@@ -477,6 +478,21 @@ class ContentChecker {
                 : `The lesson "${question.lesson}" of question ${question.id} does not exist`,
               `Name a lesson of this course: ${[...lessonsHere].join(", ") || "(none)"}.`,
             );
+          }
+          for (const field of ["explanation", "hint"] as const) {
+            const text = question[field];
+            if (!text) continue;
+            for (const lang of ["en", "ja"] as const) {
+              const cited = optionLetterCitations(text[lang]);
+              if (cited.length === 0) continue;
+              this.error(
+                "option-letter",
+                c.bank.file,
+                at(field, lang),
+                `The ${field} of question ${question.id} (${lang}) refers to an option by letter: ${cited.map((c) => `"${c}"`).join(", ")}`,
+                "Options are shown without letters and in shuffled order: name the option by what it says instead.",
+              );
+            }
           }
           if (question.type === "truefalse") continue;
           const optionIds = question.options.map((o) => o.id);
