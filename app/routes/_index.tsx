@@ -58,7 +58,13 @@ function ContinueLearning() {
     <section aria-labelledby="continue-heading" className="grid gap-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm md:grid-cols-[1fr_16rem] md:items-center">
       <div>
         <h2 id="continue-heading" className="text-sm font-semibold text-indigo-700">
-          {resume ? (resume.started ? t("home.continueHeading") : t("home.startHeading")) : t("home.allDoneHeading")}
+          {resume
+            ? resume.started
+              ? t("home.continueHeading")
+              : learning.completedLessons > 0
+                ? t("home.nextHeading")
+                : t("home.startHeading")
+            : t("home.allDoneHeading")}
         </h2>
         {resume ? (
           <>

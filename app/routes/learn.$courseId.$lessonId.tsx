@@ -197,8 +197,8 @@ export default function LessonPage() {
           </Link>
         ) : (
           <Link to={`/learn/${course.id}`} className="rounded-lg border border-slate-200 bg-white px-4 py-3 text-right text-sm hover:border-indigo-300">
-            <span className="block text-xs text-slate-600">{t("lesson.next")} →</span>
-            <span className="font-medium text-slate-900">{t("lesson.backToCourse")}</span>
+            <span className="block text-xs text-slate-600">{t("lesson.lastLesson")}</span>
+            <span className="font-medium text-slate-900">{t("lesson.backToCourse")} →</span>
           </Link>
         )}
       </nav>
