@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { GRANTED_ROLES } from "#db/schema/org";
@@ -91,6 +91,11 @@ export default function AdminPeople() {
       <header>
         <h1 className="text-2xl font-bold tracking-tight">{t("admin.people.title")}</h1>
         <p className="mt-2 max-w-3xl text-slate-700">{t("admin.people.intro")}</p>
+        <p className="mt-3 text-sm">
+          <Link to="/admin/tokens" className="font-medium text-indigo-700 underline">
+            {t("apiTokens.adminLink")}
+          </Link>
+        </p>
       </header>
       <Form method="get" className="flex max-w-lg items-end gap-2" role="search">
         <div className="flex-1">
