@@ -97,6 +97,13 @@ export const envSchema = z.object({
   SESSION_SECRET: optional(z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 48`)")),
   SESSION_MAX_AGE_DAYS: optional(positiveNumber("days", 90)).transform((v) => v ?? 7),
   SESSION_IDLE_HOURS: optional(positiveNumber("hours", 24 * 90)).transform((v) => v ?? 12),
+  /** The request header in which a gateway names the person for forward-auth (an email or employee number). */
+  FORWARD_AUTH_USER_HEADER: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{1,100}$/, "must be an HTTP header name (letters, digits and hyphens), e.g. X-Forwarded-Email"),
+  ).transform((v) => (v ?? "x-forwarded-email").toLowerCase()),
 });
 
 export type Env = z.infer<typeof envSchema> & {

@@ -10,6 +10,7 @@ import {
   MAX_BODY_BYTES,
   checkFormFields,
   checkRequestHead,
+  jsonBodyLimit,
   mediaType,
   prefersHtml,
   refusal,
@@ -167,11 +168,17 @@ export function refuseHostileRequests({ maxBodyBytes = MAX_BODY_BYTES }: { maxBo
       }
       if (req.method !== "POST") return next();
 
-      const read = await readLimitedBody(req, maxBodyBytes);
+      // An API endpoint that takes JSON (request-rules.ts): its own limit; the route parses the JSON.
+      const jsonLimit = jsonBodyLimit(req.method, req.originalUrl);
+      const read = await readLimitedBody(req, jsonLimit ?? maxBodyBytes);
       if (read.kind === "aborted") return;
       if (read.kind === "tooLarge") {
         await sendRefusal(req, res, refusal("tooLarge"), read.drained ? {} : { Connection: "close" });
         return;
+      }
+      if (jsonLimit !== null) {
+        locals(res).body = read.body;
+        return next();
       }
       const entries = await formEntries(req.get("content-type") ?? "", read.body);
       const fieldProblem = entries ? checkFormFields(entries) : refusal("badRequest");

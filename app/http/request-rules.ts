@@ -16,6 +16,22 @@ export const ALLOW_HEADER = ALLOWED_METHODS.join(", ");
 /** The encodings of HTML forms (Remix's `<Form>` and `fetcher.submit` use the same two). */
 export const FORM_CONTENT_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"] as const;
 
+/**
+ * The API endpoints that take a JSON body (and only JSON), each with its own size limit. Everything
+ * else that is posted must be a form. The path is matched exactly (query string aside).
+ */
+export const JSON_BODY_ROUTES: Readonly<Record<string, number>> = {
+  // 1,000 pairs of an email and a tool id fit in well under 256 KB.
+  "/api/v1/access/batch": 256 * 1024,
+};
+
+/** The body limit of a POST that must carry JSON, or null when the target takes forms. */
+export function jsonBodyLimit(method: string, url: string): number | null {
+  if (method.toUpperCase() !== "POST") return null;
+  const path = url.split("?")[0]!;
+  return Object.hasOwn(JSON_BODY_ROUTES, path) ? JSON_BODY_ROUTES[path]! : null;
+}
+
 export type RefusalReason =
   | "methodNotAllowed"
   | "crossSite"
@@ -92,11 +108,14 @@ export function checkRequestHead(head: RequestHead, maxBodyBytes = MAX_BODY_BYTE
   if (method === "OPTIONS") return "options";
   if (!(ALLOWED_METHODS as readonly string[]).includes(method)) return refusal("methodNotAllowed");
   if (method === "GET" || method === "HEAD") return null;
-  // A POST: a form from one of our own pages.
+  // A POST: a form from one of our own pages, or JSON to an API endpoint that documents it.
   if (isCrossSite(head)) return refusal("crossSite");
-  if (!isFormContentType(head.contentType)) return refusal("unsupportedMediaType");
+  const jsonLimit = jsonBodyLimit(method, head.url);
+  if (jsonLimit !== null ? mediaType(head.contentType) !== "application/json" : !isFormContentType(head.contentType)) {
+    return refusal("unsupportedMediaType");
+  }
   const declared = head.contentLength == null || head.contentLength === "" ? null : Number(head.contentLength);
-  if (declared !== null && !(declared <= maxBodyBytes)) return refusal("tooLarge");
+  if (declared !== null && !(declared <= (jsonLimit ?? maxBodyBytes))) return refusal("tooLarge");
   return null;
 }
 
