@@ -53,6 +53,12 @@ export function usageWrites(lastUsedAt: Date | null, now: Date): { touch: boolea
   return { touch: firstOfDay || now.getTime() - lastUsedAt.getTime() >= LAST_USED_INTERVAL_MS, firstOfDay };
 }
 
+/** The locale key describing each scope (i18next reads ":" as a namespace separator, so not the scope itself). */
+export const SCOPE_TEXT_KEYS = {
+  "access:read": "apiTokens.scopes.accessRead",
+  "events:read": "apiTokens.scopes.eventsRead",
+} as const satisfies Record<(typeof API_SCOPES)[number], string>;
+
 /** A new token as the admin form and the command line give it: a name and at least one scope. */
 export const newTokenSchema = z.object({
   name: z

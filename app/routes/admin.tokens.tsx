@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { API_SCOPES } from "#db/schema/access";
-import { newTokenSchema } from "~/access/token-rules";
+import { SCOPE_TEXT_KEYS, newTokenSchema } from "~/access/token-rules";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/access/tokens.server";
 import { readForm } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/session.server";
@@ -127,7 +127,7 @@ function CreateForm({ lastResult }: { lastResult: SubmissionResult<string[]> | u
                 <input type="checkbox" name={fields.scopes.name} value={scope} className="mt-1" />
                 <span>
                   <code className="font-mono text-slate-900">{scope}</code>
-                  <span className="block text-slate-600">{t(`apiTokens.scopes.${scope}`)}</span>
+                  <span className="block text-slate-600">{t(SCOPE_TEXT_KEYS[scope])}</span>
                 </span>
               </label>
             ))}

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { bearerToken, formatToken, parseToken, tokyoDay, usageWrites } from "~/access/token-rules";
+import { API_SCOPES } from "#db/schema/access";
+import { SCOPE_TEXT_KEYS, bearerToken, formatToken, parseToken, tokyoDay, usageWrites } from "~/access/token-rules";
+import en from "~/i18n/locales/en.json";
+import ja from "~/i18n/locales/ja.json";
 
 const SECRET = "A".repeat(40) + "-_9"; // 43 base64url characters
 
@@ -59,5 +62,16 @@ describe("recording token use", () => {
   it("does not log a day twice when a clock runs behind", () => {
     const last = at("2026-11-30T15:00:10.000Z"); // 1 December in Tokyo
     expect(usageWrites(last, at("2026-11-30T14:59:59.000Z")).firstOfDay).toBe(false);
+  });
+});
+
+describe("scope descriptions on the admin page", () => {
+  it("every scope has a text in both languages", () => {
+    for (const scope of API_SCOPES) {
+      const [, section, key] = SCOPE_TEXT_KEYS[scope].split(".");
+      for (const locale of [en, ja] as Record<string, any>[]) {
+        expect(locale.apiTokens?.[section!]?.[key!], scope).toMatch(/\S{5}/);
+      }
+    }
   });
 });
