@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, like } from "drizzle-orm";
 import { getDb } from "#db/client.server";
 import { apiTokens, auditLog, users, type ApiScope } from "#db/schema";
 import { RateLimiter, type RateDecision } from "./rate-limit";
@@ -187,4 +187,54 @@ export function takeRate(tokenId: string, nowMs = Date.now()): RateDecision {
     lastSweep = nowMs;
   }
   return limiter.take(tokenId, nowMs);
+}
+
+export type TokenActivity = {
+  id: number;
+  action: "token.create" | "token.revoke" | "token.use";
+  createdAt: Date;
+  tokenName: string | null;
+  prefix: string | null;
+  actor: { familyName: string; givenName: string } | null;
+  via: string | null;
+  day: string | null;
+};
+
+/** The latest token entries of the audit log (made, revoked, used on a day), newest first. */
+export async function recentTokenActivity(limit = 20): Promise<TokenActivity[]> {
+  const rows = await getDb()
+    .select({
+      id: auditLog.id,
+      action: auditLog.action,
+      createdAt: auditLog.createdAt,
+      targetId: auditLog.targetId,
+      details: auditLog.details,
+      familyName: users.familyName,
+      givenName: users.givenName,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(like(auditLog.action, "token.%"))
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(limit);
+  const ids = [...new Set(rows.map((r) => r.targetId).filter((x): x is string => Boolean(x)))];
+  const tokens = ids.length
+    ? await getDb().select({ id: apiTokens.id, name: apiTokens.name, prefix: apiTokens.prefix }).from(apiTokens).where(inArray(apiTokens.id, ids))
+    : [];
+  const byId = new Map(tokens.map((t) => [t.id, t]));
+  return rows
+    .filter((r): r is typeof r & { action: TokenActivity["action"] } => ["token.create", "token.revoke", "token.use"].includes(r.action))
+    .map((r) => {
+      const token = r.targetId ? byId.get(r.targetId) : undefined;
+      return {
+        id: r.id,
+        action: r.action,
+        createdAt: r.createdAt,
+        tokenName: token?.name ?? (typeof r.details.name === "string" ? r.details.name : null),
+        prefix: token?.prefix ?? null,
+        actor: r.familyName !== null && r.givenName !== null ? { familyName: r.familyName, givenName: r.givenName } : null,
+        via: typeof r.details.via === "string" ? r.details.via : null,
+        day: typeof r.details.day === "string" ? r.details.day : null,
+      };
+    });
 }

@@ -7,10 +7,10 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { API_SCOPES } from "#db/schema/access";
 import { SCOPE_TEXT_KEYS, newTokenSchema } from "~/access/token-rules";
-import { createApiToken, listApiTokens, revokeApiToken } from "~/access/tokens.server";
+import { createApiToken, listApiTokens, recentTokenActivity, revokeApiToken } from "~/access/tokens.server";
 import { readForm } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/session.server";
-import { formatDateTime, formatPersonName } from "~/i18n/format";
+import { formatDate, formatDateTime, formatPersonName } from "~/i18n/format";
 import { pageTitle } from "~/i18n/meta";
 import { CsrfInput } from "~/ui/csrf-input";
 import { ErrorPage } from "~/ui/error-page";
@@ -23,10 +23,11 @@ const revokeSchema = z.object({ tokenId: z.string().min(1) });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "manage:tokens");
-  const tokens = await listApiTokens();
+  const [tokens, activity] = await Promise.all([listApiTokens(), recentTokenActivity(20)]);
   const revokeId = new URL(request.url).searchParams.get("revoke");
   return {
     tokens,
+    activity,
     revoke: tokens.find((t) => t.id === revokeId && !t.revokedAt) ?? null,
   };
 }
@@ -173,7 +174,7 @@ function RevokeConfirmation({ token }: { token: NonNullable<Loaded["revoke"]> })
 export default function AdminTokens() {
   const { t } = useTranslation();
   const language = useLanguage();
-  const { tokens, revoke } = useLoaderData<typeof loader>();
+  const { tokens, revoke, activity } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const created = actionData?.created ?? null;
@@ -251,6 +252,33 @@ export default function AdminTokens() {
         </table>
       </section>
       <CreateForm lastResult={actionData?.result} />
+      <section aria-labelledby="activity-heading">
+        <h2 id="activity-heading" className="text-lg font-semibold">
+          {t("apiTokens.activity.title")}
+        </h2>
+        {activity.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-600">{t("apiTokens.activity.empty")}</p>
+        ) : (
+          <ul className="mt-3 divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white text-sm shadow-sm" data-testid="token-activity">
+            {activity.map((entry) => (
+              <li key={entry.id} className="flex flex-wrap gap-x-4 px-4 py-2">
+                <time dateTime={new Date(entry.createdAt).toISOString()} className="text-slate-600">
+                  {formatDateTime(entry.createdAt, language)}
+                </time>
+                <span className="font-medium">
+                  {entry.actor ? formatPersonName(entry.actor, language) : entry.via === "command-line" ? t("apiTokens.list.commandLine") : "—"}
+                </span>
+                <span className="text-slate-700">
+                  {t(`apiTokens.activity.${entry.action === "token.create" ? "created" : entry.action === "token.revoke" ? "revoked" : "used"}`, {
+                    name: entry.tokenName ?? "—",
+                    day: entry.day ? formatDate(`${entry.day}T12:00:00+09:00`, language) : "",
+                  })}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </div>
   );
 }

@@ -72,8 +72,16 @@ describe("/admin/tokens", () => {
       ["token.create", admin.id],
       ["token.revoke", admin.id],
     ]);
-    const after = (await load(await get(`/admin/tokens?revoke=${token.id}`, admin.id))).value as { revoke: unknown };
+    const after = (await load(await get(`/admin/tokens?revoke=${token.id}`, admin.id))).value as {
+      revoke: unknown;
+      activity: { action: string; tokenName: string | null; actor: { familyName: string } | null }[];
+    };
     expect(after.revoke).toBeNull();
+    // The page shows the token entries of the audit log, newest first.
+    expect(after.activity.filter((a) => a.tokenName === "to revoke").map((a) => [a.action, a.actor?.familyName])).toEqual([
+      ["token.revoke", admin.familyName],
+      ["token.create", admin.familyName],
+    ]);
     const unknown = await act(await post("/admin/tokens", { intent: "revoke", tokenId: "tok-none" }, { userId: admin.id }));
     expect((unknown.value as Response).status).toBe(404);
   });
