@@ -97,6 +97,17 @@ export const envSchema = z.object({
   SESSION_SECRET: optional(z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 48`)")),
   SESSION_MAX_AGE_DAYS: optional(positiveNumber("days", 90)).transform((v) => v ?? 7),
   SESSION_IDLE_HOURS: optional(positiveNumber("hours", 24 * 90)).transform((v) => v ?? 12),
+  /**
+   * Scales the minimum reading time before "read to the end" counts (1 = a quarter of the lesson's
+   * minutes, 20 s to 3 min). Lower it only for demos and automated browser tests.
+   */
+  MANABI_READING_TIME_FACTOR: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^(0(\.\d+)?|1(\.0+)?)$/, "must be a number from 0 to 1")
+      .transform(Number),
+  ).transform((v) => v ?? 1),
   /** The request header in which a gateway names the person for forward-auth (an email or employee number). */
   FORWARD_AUTH_USER_HEADER: optional(
     z

@@ -1,11 +1,11 @@
 import { useTranslation } from "react-i18next";
 import type { Language } from "~/i18n/config";
-import { formatDate, formatPersonName } from "~/i18n/format";
+import { formatDate, formatPersonName, type PersonName } from "~/i18n/format";
 import type { CertificateStatus } from "./validity";
 
 export type CertificateSheetData = {
   number: string;
-  holder: { familyName: string; givenName: string };
+  holder: PersonName;
   trackTitle: { en: string; ja: string };
   passedAt: string;
   validUntil: string;

@@ -3,6 +3,7 @@
  * invites its holder to recertify, what the public verification page may reveal, and how downloads
  * are named.
  */
+import { personNameOf, type PersonName } from "~/i18n/format";
 import { certificateStatus, isInRecertificationWindow, startOfTokyoDay, tokyoDate, type CalendarDate, type CertificateStatus } from "./validity";
 
 type Dated = { trackId: string; validUntil: Date; revokedAt: Date | null };
@@ -30,7 +31,7 @@ export function recertificationInvitations<T extends Dated>(certificates: readon
 
 /** Everything the public verification page may show: the name, the track, the status and the dates. */
 export type VerificationView = {
-  holder: { familyName: string; givenName: string };
+  holder: PersonName;
   trackTitle: { en: string; ja: string };
   status: CertificateStatus;
   passedAt: string;
@@ -39,7 +40,7 @@ export type VerificationView = {
 };
 
 type VerifiableRecord = {
-  holder: { familyName: string; givenName: string };
+  holder: PersonName;
   trackTitle: { en: string; ja: string };
   passedAt: Date;
   validUntil: Date;
@@ -53,7 +54,7 @@ type VerifiableRecord = {
 export function verificationView(record: VerifiableRecord, now: Date): VerificationView {
   const status = certificateStatus(record, now);
   return {
-    holder: { familyName: record.holder.familyName, givenName: record.holder.givenName },
+    holder: personNameOf(record.holder),
     trackTitle: { en: record.trackTitle.en, ja: record.trackTitle.ja },
     status,
     passedAt: record.passedAt.toISOString(),

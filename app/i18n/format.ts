@@ -16,6 +16,18 @@ export type PersonName = {
   givenNameLatin?: string | null;
 };
 
+/** Only the name fields of a person record (for pages that must reveal nothing else). */
+export function personNameOf(person: PersonName): Required<PersonName> {
+  return {
+    familyName: person.familyName,
+    givenName: person.givenName,
+    familyNameKana: person.familyNameKana ?? null,
+    givenNameKana: person.givenNameKana ?? null,
+    familyNameLatin: person.familyNameLatin ?? null,
+    givenNameLatin: person.givenNameLatin ?? null,
+  };
+}
+
 /** Kanji, kana and the iteration marks: a name written in Japanese script. */
 const JAPANESE_SCRIPT = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u3005\u3006]/;
 const join = (...parts: (string | null | undefined)[]) => parts.filter((p): p is string => Boolean(p && p.trim())).join(" ");

@@ -7,6 +7,7 @@ import type { Lang, Lesson } from "~/content/types";
 import { courseProgress, lessonStatus, type CourseProgress, type LessonProgressRow } from "./completion";
 import { KEY_REVEALED_FROM_ATTEMPT, readingCheck } from "./reading";
 import { verifyReadingToken } from "./reading-token.server";
+import { env } from "~/env.server";
 
 export type LearnerProgress = {
   byLesson: Map<string, LessonProgressRow & { completedAt: Date | string | null }>;
@@ -137,7 +138,7 @@ export async function markLessonRead(input: {
   if (!lesson) return { kind: "not-found" };
   const shownAt = input.proof ? verifyReadingToken(input.proof, { userId: input.userId, lessonId: lesson.id }) : null;
   if (!shownAt) return { kind: "invalid-proof" };
-  const timing = readingCheck(lesson.minutes, shownAt, now);
+  const timing = readingCheck(lesson.minutes, shownAt, now, env().MANABI_READING_TIME_FACTOR);
   if (!timing.ok) return { kind: "too-soon", readableAt: timing.readableAt };
   const complete = await getDb().transaction(async (tx) => {
     await lockProgressRow(tx, input.userId, lesson, now);

@@ -4,6 +4,7 @@ import type { LessonContextValue } from "~/mdx/lesson-context";
 import { courseProgress } from "./completion";
 import { getLearnerProgress, progressOfCourses } from "./progress.server";
 import { minimumReadingSeconds } from "./reading";
+import { env } from "~/env.server";
 import { createReadingToken } from "./reading-token.server";
 
 /** "My learning": every course of the release with this person's progress. */
@@ -84,7 +85,7 @@ export async function lessonView(release: LoadedRelease, userId: string, courseI
     status: summary.lessons.find((l) => l.id === lesson.id)?.status ?? "in-progress",
     opened: Boolean(row),
     read: Boolean(row?.readAt),
-    reading: { token: createReadingToken({ userId, lessonId: lesson.id }), minimumSeconds: minimumReadingSeconds(lesson.minutes) },
+    reading: { token: createReadingToken({ userId, lessonId: lesson.id }), minimumSeconds: minimumReadingSeconds(lesson.minutes, env().MANABI_READING_TIME_FACTOR) },
     courseComplete: summary.status === "complete",
     previous: neighbour(course.lessons[index - 1]),
     next: neighbour(course.lessons[index + 1]),

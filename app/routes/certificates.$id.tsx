@@ -12,7 +12,7 @@ import { getCurrentRelease } from "~/content/release.server";
 import { requestLanguage } from "~/i18n/i18next.server";
 import en from "~/i18n/locales/en.json";
 import ja from "~/i18n/locales/ja.json";
-import { formatDate } from "~/i18n/format";
+import { formatDate, personNameOf } from "~/i18n/format";
 import { pageTitle } from "~/i18n/meta";
 import { ErrorPage } from "~/ui/error-page";
 import { primaryButtonClass } from "~/ui/form";
@@ -43,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       validUntil: record.validUntil.toISOString(),
       revokedAt: record.revokedAt?.toISOString() ?? null,
       revokedReason: record.revokedReason,
-      holder: { familyName: record.holder.familyName, givenName: record.holder.givenName },
+      holder: personNameOf(record.holder),
       issuerName: issuerInfo(base, lang).name,
       verifyUrl: url,
       qrSvg: qrSvg(url, { label: QR_LABEL[lang] }),

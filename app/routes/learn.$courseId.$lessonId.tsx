@@ -91,18 +91,37 @@ function useReadToEnd(alreadyRead: boolean, reading: { token: string; minimumSec
   const csrf = useCsrfToken();
   const sent = useRef(alreadyRead);
   const shownAt = useRef(Date.now());
+  // The first proof this page got: it says when the lesson was first shown (the loader issues a newer
+  // one each time it runs again, e.g. after a knowledge-check answer).
+  const firstProof = useRef(reading.token);
   const location = useLocation();
   useEffect(() => {
     sent.current = alreadyRead;
     shownAt.current = Date.now();
-  }, [alreadyRead, location.pathname]);
+    firstProof.current = reading.token;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [location.pathname]);
+  useEffect(() => {
+    if (alreadyRead) sent.current = true;
+  }, [alreadyRead]);
+  // Sent a little too soon (the server's clock is the judge): send again when it says it will count.
+  const reply = fetcher.data;
+  useEffect(() => {
+    if (!reply || reply.intent !== "read" || reply.ok || reply.reason !== "too-soon") return;
+    const timer = setTimeout(
+      () => fetcher.submit({ intent: "read", proof: firstProof.current, csrf }, { method: "post", action: location.pathname }),
+      Math.max(1, reply.waitSeconds ?? 1) * 1000 + 250,
+    );
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [reply]);
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof IntersectionObserver === "undefined") return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const send = () => {
       sent.current = true;
-      fetcher.submit({ intent: "read", proof: reading.token, csrf }, { method: "post", action: location.pathname });
+      fetcher.submit({ intent: "read", proof: firstProof.current, csrf }, { method: "post", action: location.pathname });
     };
     const observer = new IntersectionObserver((entries) => {
       if (sent.current || timer || !entries.some((e) => e.isIntersecting)) return;
@@ -115,7 +134,7 @@ function useReadToEnd(alreadyRead: boolean, reading: { token: string; minimumSec
       observer.disconnect();
       if (timer) clearTimeout(timer);
     };
-  }, [csrf, fetcher, location.pathname, reading.token, reading.minimumSeconds]);
+  }, [csrf, fetcher, location.pathname, reading.minimumSeconds]);
   return ref;
 }
 
@@ -126,10 +145,9 @@ export default function LessonPage() {
   const location = useLocation();
   useOpenedOnce(data.opened);
   const endRef = useReadToEnd(read, data.reading);
-  const readFetcher = useFetcher<typeof action>({ key: "lesson-read" });
+  // The automatic "read to the end" retries by itself; only the button's own post explains a refusal.
   const posted = useActionData<typeof action>();
-  const readReply = [readFetcher.data, posted].find((r) => r?.intent === "read" && !r.ok);
-  const readProblem = readReply && readReply.intent === "read" && !readReply.ok ? readReply : null;
+  const readProblem = posted && posted.intent === "read" && !posted.ok ? posted : null;
   const needsChecks = read && status !== "complete";
   return (
     <article className="mx-auto max-w-3xl" data-lesson={lesson.id}>

@@ -50,7 +50,8 @@ describe("a learner reads lessons", () => {
     expect(await s.page.locator("h1").textContent()).not.toBe(jaTitle);
     await expectAccessible(s.page);
 
-    // Answer the first knowledge check wrongly, then rightly; the explanation shows each time.
+    // Answer the first knowledge check: a first wrong try gets a hint and no key; the right answer (or a
+    // second wrong try) brings the explanation. Focus lands on the result, then back on the question.
     const check = s.page.locator(".knowledge-check").first();
     const options = check.locator('input[name="answer"]');
     const count = await options.count();
@@ -58,11 +59,23 @@ describe("a learner reads lessons", () => {
     for (let i = 0; i < count && !answeredRight; i++) {
       await options.nth(i).check();
       await check.getByRole("button", { name: "Check my answer" }).click();
-      await expect.poll(() => check.locator("[aria-live] p").first().textContent()).toMatch(/^(Correct\.|Not quite\.)$/);
-      const verdict = await check.locator("[aria-live] p").first().textContent();
-      expect(await check.locator("[aria-live] p").nth(1).textContent()).toBeTruthy();
-      if (verdict === "Correct.") answeredRight = true;
-      else await check.getByRole("button", { name: "Try again" }).click();
+      const result = check.getByTestId("check-result");
+      await expect.poll(() => result.locator("p").first().textContent()).toMatch(/^(✓ Correct\.|✗ Not quite\.)/);
+      expect(await s.page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("check-result");
+      const verdict = (await result.locator("p").first().textContent()) ?? "";
+      expect(await result.locator("p").nth(1).textContent()).toBeTruthy();
+      if (verdict.startsWith("✓")) {
+        answeredRight = true;
+        expect(await check.getByTestId("check-mark").filter({ hasText: "Right answer" }).count()).toBe(1);
+      } else {
+        // The first wrong try shows a hint and which option was mine, never which one is right.
+        if (i === 0) {
+          expect(await result.textContent()).toContain("Hint");
+          expect(await check.getByTestId("check-mark").filter({ hasText: "Right answer" }).count()).toBe(0);
+        }
+        await check.getByRole("button", { name: "Try again" }).click();
+        await expect.poll(() => s.page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("answer");
+      }
     }
     expect(answeredRight).toBe(true);
     await expectAccessible(s.page);
@@ -92,14 +105,15 @@ describe("a learner reads lessons", () => {
       for (const combo of combos) {
         for (const i of combo) await check.locator('input[name="answer"]').nth(i).check();
         await check.getByRole("button", { name: "Check my answer" }).click();
-        await expect.poll(() => check.locator("[aria-live] p").first().textContent()).toMatch(/^(Correct\.|Not quite\.)$/);
-        if ((await check.locator("[aria-live] p").first().textContent()) === "Correct.") break;
+        await expect.poll(() => check.getByTestId("check-result").locator("p").first().textContent()).toMatch(/^(✓ Correct\.|✗ Not quite\.)/);
+        if ((await check.getByTestId("check-result").locator("p").first().textContent())?.startsWith("✓")) break;
         await check.getByRole("button", { name: "Try again" }).click();
       }
     }
     // Reaching the end of the lesson records the reading.
     await s.page.locator('[data-testid="lesson-end"]').scrollIntoViewIfNeeded();
-    await expect.poll(() => s.page.locator('[data-testid="lesson-status"]').textContent()).toContain("Lesson complete");
+    // (after the minimum reading time, scaled down for browser tests by MANABI_READING_TIME_FACTOR)
+    await expect.poll(() => s.page.locator('[data-testid="lesson-status"]').textContent(), { timeout: 20_000 }).toContain("Lesson complete");
     await s.page.goto("/learn");
     await s.page.getByRole("link", { name: /^Continue: / }).first().click();
     await s.page.waitForURL(new RegExp(`/learn/genai-basics/${course.lessons[1]}$`));
@@ -110,8 +124,10 @@ describe("a learner reads lessons", () => {
     const s = await openSession(browser, "ja");
     await signIn(s.page, "yui.matsumoto@example.com");
     await s.page.goto("/learn/safe-use/safe-approved-tools");
-    // The session ends on the server (expired or revoked): the browser still holds its cookie.
-    await s.context.addCookies([{ name: "manabi_session", value: "no-longer-valid", url: baseUrl() }]);
+    await s.page.waitForLoadState("networkidle");
+    // The session ends on the server (expired or revoked): the browser still holds a cookie of the right
+    // form that no longer names a session.
+    await s.context.addCookies([{ name: "manabi_session", value: "a".repeat(40), url: baseUrl() }]);
     const check = s.page.locator(".knowledge-check").first();
     await check.locator('input[name="answer"]').first().check();
     await check.getByRole("button", { name: "回答する" }).click();

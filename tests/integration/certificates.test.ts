@@ -121,7 +121,8 @@ describe("the public verification page", () => {
     const data = payload<Awaited<ReturnType<typeof verifyRoute.loader>>["data"]>(value);
     expect(Object.keys(data).sort()).toEqual(["checkedAt", "issuerName", "verification"]);
     expect(Object.keys(data.verification).sort()).toEqual(["holder", "passedAt", "revokedAt", "status", "trackTitle", "validUntil"]);
-    expect(Object.keys(data.verification.holder).sort()).toEqual(["familyName", "givenName"]);
+    // The holder's name only: as written, its kana reading and its romanised form (for English).
+    expect(Object.keys(data.verification.holder).sort()).toEqual(["familyName", "familyNameKana", "familyNameLatin", "givenName", "givenNameKana", "givenNameLatin"]);
     expect(data.verification).toMatchObject({ status: "valid", revokedAt: null, validUntil: cert.validUntil.toISOString(), trackTitle: track.title });
     const serialized = JSON.stringify(data);
     for (const secret of [holder.email, holder.id, cert.id, cert.number, "G検定"]) expect(serialized).not.toContain(secret);

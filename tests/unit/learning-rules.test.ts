@@ -105,3 +105,22 @@ describe("stale translation warnings", () => {
     expect(problems[0]!.message).toBe("Lesson l1: the English version changed since release #7, the Japanese one did not");
   });
 });
+
+describe("the minimum reading time", () => {
+  it("is a quarter of the lesson's minutes, at least 20 s and at most 3 min", async () => {
+    const { minimumReadingSeconds, readingCheck } = await import("~/learning/reading");
+    expect(minimumReadingSeconds(6)).toBe(90);
+    expect(minimumReadingSeconds(1)).toBe(20);
+    expect(minimumReadingSeconds(60)).toBe(180);
+    const shownAt = new Date("2026-11-30T00:00:00Z");
+    expect(readingCheck(6, shownAt, new Date(shownAt.getTime() + 89_999))).toEqual({ ok: false, readableAt: new Date(shownAt.getTime() + 90_000) });
+    expect(readingCheck(6, shownAt, new Date(shownAt.getTime() + 90_000))).toEqual({ ok: true });
+  });
+
+  it("can be scaled down for demos and browser tests, never up", async () => {
+    const { minimumReadingSeconds } = await import("~/learning/reading");
+    expect(minimumReadingSeconds(6, 0.02)).toBe(1.8);
+    expect(minimumReadingSeconds(6, 0)).toBe(0);
+    expect(minimumReadingSeconds(6, 5)).toBe(90);
+  });
+});
