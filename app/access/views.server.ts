@@ -1,4 +1,4 @@
-import type { Lang } from "~/content/types";
+import type { Language } from "~/content/types";
 import { toolDecisions } from "./decisions.server";
 import { guidanceItems } from "./guidance";
 import type { MyToolsView } from "./my-tools";
@@ -7,7 +7,7 @@ import type { MyToolsView } from "./my-tools";
  * "My AI tools": every approved tool of the current release in the reader's language, with the access
  * decision and its next steps. Null when the person no longer exists (the session guard prevents it).
  */
-export async function myToolsView(userId: string, lang: Lang, now = new Date()): Promise<MyToolsView | null> {
+export async function myToolsView(userId: string, lang: Language, now = new Date()): Promise<MyToolsView | null> {
   const result = await toolDecisions(userId, { now, nextSteps: true });
   if (result.kind === "no-release") throw new Response("No content release yet", { status: 503, statusText: "no-release" });
   if (result.kind === "unknown-person") return null;

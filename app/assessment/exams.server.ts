@@ -4,7 +4,7 @@ import { getDb, type Transaction } from "#db/client.server";
 import { examAnswers, examAttempts, examEvents, type AttemptEventKind, type AttemptItemRow } from "#db/schema";
 import { awardCertificate, hasCourseExemption, latestCertificate } from "~/certification/certificates.server";
 import { getReleaseByNumber, requireRelease, type LoadedRelease } from "~/content/release.server";
-import type { Lang, Question, Track } from "~/content/types";
+import type { Language, Question, Track } from "~/content/types";
 import { getLearnerProgress, progressOfCourses } from "~/learning/progress.server";
 import { assembleAttempt } from "./exam-assembly";
 import { gradeExam, type ExamResult } from "./exam-grading";
@@ -195,7 +195,7 @@ export async function finalizeOverdueAttempts(now = new Date(), limit = 200): Pr
 // ---------------------------------------------------------------------------------------------------
 // The track page
 
-export async function trackView(userId: string, trackId: string, lang: Lang, now = new Date()) {
+export async function trackView(userId: string, trackId: string, lang: Language, now = new Date()) {
   const release = await requireRelease();
   const track = release.tracks.get(trackId);
   if (!track) return null;
@@ -265,7 +265,7 @@ export type StartResult =
  * questions drawn per domain avoiding the previous attempt, the option order, the deadline and the
  * release. One transaction under a per-person-and-track lock: two tabs starting at once get one attempt.
  */
-export async function startExam(input: { userId: string; trackId: string; lang: Lang; now?: Date }): Promise<StartResult> {
+export async function startExam(input: { userId: string; trackId: string; lang: Language; now?: Date }): Promise<StartResult> {
   const now = input.now ?? new Date();
   const release = await requireRelease();
   const track = release.tracks.get(input.trackId);
@@ -356,7 +356,7 @@ export type ExamSessionView =
  * Everything the exam page shows for an open attempt, in the reader's language: never a key or an
  * explanation. An attempt past its deadline is finalised first, whether or not the sweep ran.
  */
-export async function examSession(userId: string, attemptId: string, lang: Lang, now = new Date()): Promise<ExamSessionView> {
+export async function examSession(userId: string, attemptId: string, lang: Language, now = new Date()): Promise<ExamSessionView> {
   const attempt = await ownAttempt(userId, attemptId);
   if (!attempt) return { kind: "not-found" };
   if (attempt.status === "finished") return { kind: "finished" };
@@ -382,7 +382,7 @@ export async function examSession(userId: string, attemptId: string, lang: Lang,
     await recordEvent(getDb(), attempt.id, "language", now, { lang, from: lastLanguage[0].details.lang ?? null });
   }
   const track = pinned.tracks.get(attempt.trackId);
-  const trueFalse = (l: Lang) =>
+  const trueFalse = (l: Language) =>
     l === "ja"
       ? [
           { id: "true", text: "正しい" },
@@ -525,7 +525,7 @@ export async function submitExam(input: { userId: string; attemptId: string; now
 // ---------------------------------------------------------------------------------------------------
 // The result
 
-export async function examResultView(userId: string, attemptId: string, lang: Lang, now = new Date()) {
+export async function examResultView(userId: string, attemptId: string, lang: Language, now = new Date()) {
   let attempt = await ownAttempt(userId, attemptId);
   if (!attempt) return null;
   if (attempt.status === "open") {
@@ -619,7 +619,7 @@ export type TrackSummaryStatus =
  * A light list for "My learning": one status per track, no rules, no attempt history. Read-only (an
  * overdue attempt shows as in progress here; opening it finalises it).
  */
-export async function myTracksView(userId: string, lang: Lang, now = new Date()) {
+export async function myTracksView(userId: string, lang: Language, now = new Date()) {
   const release = await requireRelease();
   const progress = progressOfCourses(release, await getLearnerProgress(userId));
   const byCourse = new Map(progress.map((p) => [p.courseId, p]));
@@ -686,7 +686,7 @@ export async function eligibilityByTrack(
 }
 
 /** The tracks a course counts towards, for a link from the course page. */
-export async function tracksOfCourse(courseId: string, lang: Lang) {
+export async function tracksOfCourse(courseId: string, lang: Language) {
   const release = await requireRelease();
   return release.bundle.tracks.filter((t) => t.courses.includes(courseId)).map((t) => ({ id: t.id, title: t.title[lang] }));
 }

@@ -1,7 +1,8 @@
 import { and, eq, gt, lte, or, sql } from "drizzle-orm";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import { getDb } from "#db/client.server";
-import { sessions, users, type GrantedRole, type Locale } from "#db/schema";
+import { sessions, users, type GrantedRole } from "#db/schema";
+import type { Language } from "~/i18n/languages";
 import { env } from "~/env.server";
 
 /**
@@ -20,7 +21,7 @@ export type UserAttributes = {
   givenNameKana: string | null;
   familyNameLatin: string | null;
   givenNameLatin: string | null;
-  preferredLanguage: Locale | null;
+  preferredLanguage: Language | null;
   roles: GrantedRole[];
   isManager: boolean;
   active: boolean;

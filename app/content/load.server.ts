@@ -31,7 +31,7 @@ import type {
   Course,
   Domain,
   GlossaryTerm,
-  Lang,
+  Language,
   Lesson,
   Problem,
   Question,
@@ -44,8 +44,8 @@ import { errorMessage, parseYaml, schemaProblems, valueProblems, type ParsedYaml
 
 /** `01-what-is-ai.en.mdx`: a two-digit number, a kebab-case slug and the language. */
 export const LESSON_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.(en|ja)\.mdx$/;
-const LANGS: Lang[] = ["en", "ja"];
-const LANG_NAME: Record<Lang, string> = { en: "English", ja: "Japanese" };
+const LANGS: Language[] = ["en", "ja"];
+const LANG_NAME: Record<Language, string> = { en: "English", ja: "Japanese" };
 
 type Locate = ParsedYaml["locate"];
 /** A YAML file that parsed: its raw value (for references even when invalid) and positions. */
@@ -55,14 +55,14 @@ type Entry<T> = { index: number; raw: unknown; data: T | null };
 
 type LessonFile = {
   file: string;
-  lang: Lang;
+  lang: Language;
   source: Buffer;
   compiled: CompiledLesson;
   meta: LessonFrontmatter | null;
   /** The frontmatter id if it is a string, even when the frontmatter is otherwise invalid. */
   rawId: string | null;
 };
-type LessonPair = { courseFolder: string; base: string; number: string; files: Partial<Record<Lang, LessonFile>>; id: string | null };
+type LessonPair = { courseFolder: string; base: string; number: string; files: Partial<Record<Language, LessonFile>>; id: string | null };
 
 type CourseFolder = {
   folder: string;
@@ -100,7 +100,7 @@ export function sha256(data: string | Buffer): string {
 }
 
 /** The hash of one language's words of a question (stem, options, explanation), to spot stale translations. */
-export function questionHash(question: Pick<Question, "stem" | "options" | "explanation">, lang: Lang): string {
+export function questionHash(question: Pick<Question, "stem" | "options" | "explanation">, lang: Language): string {
   return sha256(
     JSON.stringify({
       stem: question.stem[lang],
@@ -310,7 +310,7 @@ class ContentChecker {
         );
         continue;
       }
-      const [, number, slug, lang] = match as unknown as [string, string, string, Lang];
+      const [, number, slug, lang] = match as unknown as [string, string, string, Language];
       const base = `${number}-${slug}`;
       const pair = pairs.get(base) ?? { courseFolder: folder, base, number, files: {}, id: null };
       pairs.set(base, pair);
@@ -321,7 +321,7 @@ class ContentChecker {
     return { folder, yaml, course, rawId: rawId(yaml?.raw), lessons: [...pairs.values()], bank, questions };
   }
 
-  private async readLesson(file: string, lang: Lang): Promise<LessonFile> {
+  private async readLesson(file: string, lang: Language): Promise<LessonFile> {
     const source = (await this.readBytes(file)) ?? Buffer.alloc(0);
     const { text, clean } = this.decode(file, source);
     const compiled = compileLesson(text, { file, lang, decodedLossily: !clean });
@@ -555,7 +555,7 @@ class ContentChecker {
     const { en, ja } = pair.files;
     if (!en || !ja) {
       const present = (en ?? ja)!;
-      const missing: Lang = en ? "ja" : "en";
+      const missing: Language = en ? "ja" : "en";
       this.error(
         "missing-translation",
         present.file,

@@ -15,7 +15,7 @@ import remarkFrontmatter from "remark-frontmatter";
 import remarkCjkFriendly from "remark-cjk-friendly";
 import remarkGfm from "remark-gfm";
 import { lessonFrontmatterSchema } from "~/content/schemas";
-import type { Lang, MdxElement, MdxNode, Problem } from "~/content/types";
+import type { Language, MdxElement, MdxNode, Problem } from "~/content/types";
 import { checkLinkUrl } from "~/content/urls";
 import { characterMessage, firstUnsafeCharacter, scanText, unsafeCodePoints } from "~/content/text-hygiene";
 import { checkPropValue, COMPONENT_NAMES, componentSpec, type ComponentSpec } from "~/mdx/allowlist";
@@ -105,7 +105,7 @@ type Context = {
 
 export type CompileOptions = {
   file: string;
-  lang: Lang;
+  lang: Language;
   /** The file was not valid UTF-8 (already reported): its U+FFFD are the decoder's, not the author's. */
   decodedLossily?: boolean;
 };
@@ -293,7 +293,7 @@ class LessonCompiler {
   literalUnsafe: ReadonlySet<number> | null = null;
   private depthReported = false;
 
-  constructor(private readonly file: string, private readonly lang: Lang) {}
+  constructor(private readonly file: string, private readonly lang: Language) {}
 
   parse(source: string): AnyNode | null {
     try {

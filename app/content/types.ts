@@ -2,7 +2,9 @@
  * The shapes shared by the content checker (load + validate + compile), the publisher and the
  * renderer. Pure types: no runtime code.
  */
-export type Lang = "en" | "ja";
+import type { Language } from "~/i18n/languages";
+
+export type { Language };
 export type Localized = { en: string; ja: string };
 
 /** A lesson body after the safe MDX compile: plain data, never code. */

@@ -1,8 +1,10 @@
 import en from "./locales/en.json";
 import ja from "./locales/ja.json";
 
-export const supportedLanguages = ["ja", "en"] as const;
-export type Language = (typeof supportedLanguages)[number];
+import { LANGUAGES, type Language } from "./languages";
+
+export type { Language };
+export const supportedLanguages = LANGUAGES;
 export const fallbackLanguage: Language = "ja";
 
 export function isLanguage(value: unknown): value is Language {

@@ -3,7 +3,7 @@ import { getDb, type Transaction } from "#db/client.server";
 import { knowledgeCheckAnswers, lessonProgress } from "#db/schema";
 import { isCorrect, normalizeAnswer } from "~/assessment/grading";
 import { requireRelease, type LoadedRelease } from "~/content/release.server";
-import type { Lang, Lesson } from "~/content/types";
+import type { Language, Lesson } from "~/content/types";
 import { courseProgress, lessonStatus, type CourseProgress, type LessonProgressRow } from "./completion";
 import { KEY_REVEALED_FROM_ATTEMPT, readingCheck } from "./reading";
 import { verifyReadingToken } from "./reading-token.server";
@@ -167,7 +167,7 @@ export async function answerKnowledgeCheck(input: {
   lessonId: string;
   questionId: string;
   answer: readonly string[];
-  lang: Lang;
+  lang: Language;
 }): Promise<AnswerCheckResult> {
   const { userId, questionId, lang } = input;
   const release = await requireRelease();

@@ -1,5 +1,5 @@
 import type { LoadedRelease } from "~/content/release.server";
-import type { Lang, Lesson } from "~/content/types";
+import type { Language, Lesson } from "~/content/types";
 import type { LessonContextValue } from "~/mdx/lesson-context";
 import { courseProgress } from "./completion";
 import { getLearnerProgress, progressOfCourses } from "./progress.server";
@@ -8,7 +8,7 @@ import { env } from "~/env.server";
 import { createReadingToken } from "./reading-token.server";
 
 /** "My learning": every course of the release with this person's progress. */
-export async function myLearningView(release: LoadedRelease, userId: string, lang: Lang) {
+export async function myLearningView(release: LoadedRelease, userId: string, lang: Language) {
   const progress = await getLearnerProgress(userId);
   const byCourse = new Map(progressOfCourses(release, progress).map((p) => [p.courseId, p]));
   return release.bundle.courses.map((course) => ({
@@ -19,7 +19,7 @@ export async function myLearningView(release: LoadedRelease, userId: string, lan
   }));
 }
 
-export async function courseView(release: LoadedRelease, userId: string, courseId: string, lang: Lang) {
+export async function courseView(release: LoadedRelease, userId: string, courseId: string, lang: Language) {
   const course = release.courses.get(courseId);
   if (!course) return null;
   const progress = await getLearnerProgress(userId);
@@ -36,7 +36,7 @@ export async function courseView(release: LoadedRelease, userId: string, courseI
 }
 
 /** Everything the lesson page renders, in one language, with no answer keys. */
-export function lessonContent(release: LoadedRelease, lesson: Lesson, lang: Lang): Omit<LessonContextValue, "answeredCorrectly" | "answerAction"> {
+export function lessonContent(release: LoadedRelease, lesson: Lesson, lang: Language): Omit<LessonContextValue, "answeredCorrectly" | "answerAction"> {
   const questions: LessonContextValue["questions"] = {};
   for (const id of lesson.knowledgeChecks) {
     const q = release.questions.get(id);
@@ -56,7 +56,7 @@ export function lessonContent(release: LoadedRelease, lesson: Lesson, lang: Lang
  * The lesson page: read-only (a GET never writes; the page itself posts "opened" once it is shown).
  * Carries a reading token that proves when the page was shown, for "read to the end".
  */
-export async function lessonView(release: LoadedRelease, userId: string, courseId: string, lessonId: string, lang: Lang) {
+export async function lessonView(release: LoadedRelease, userId: string, courseId: string, lessonId: string, lang: Language) {
   const course = release.courses.get(courseId);
   const lesson = release.lessons.get(lessonId);
   if (!course || !lesson || lesson.courseId !== courseId) return null;
@@ -95,7 +95,7 @@ export async function lessonView(release: LoadedRelease, userId: string, courseI
 }
 
 /** The home page's "continue where you left off": the course to resume and overall progress. */
-export async function homeLearningView(release: LoadedRelease | null, userId: string, lang: Lang) {
+export async function homeLearningView(release: LoadedRelease | null, userId: string, lang: Language) {
   if (!release) return null;
   const courses = await myLearningView(release, userId, lang);
   const next =

@@ -10,8 +10,7 @@ import {
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 
-export const LOCALES = ["ja", "en"] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LANGUAGES } from "~/i18n/languages";
 
 /** Roles that are granted explicitly. "learner" is everyone; "manager" is derived from reports. */
 export const GRANTED_ROLES = ["hr", "author", "admin"] as const;
@@ -48,7 +47,7 @@ export const users = pgTable(
     employeeNumber: text("employee_number"),
     departmentId: text("department_id").references(() => departments.id, { onDelete: "set null" }),
     managerId: text("manager_id").references((): AnyPgColumn => users.id, { onDelete: "set null" }),
-    preferredLanguage: text("preferred_language", { enum: LOCALES }),
+    preferredLanguage: text("preferred_language", { enum: LANGUAGES }),
     roles: text("roles", { enum: GRANTED_ROLES }).array().notNull().default([]),
     active: boolean("active").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
