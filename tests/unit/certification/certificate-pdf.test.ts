@@ -114,7 +114,7 @@ describe("certificate PDF", () => {
     expect(ja.getTitle()).toBe("生成AI活用基礎 認定証 – 髙﨑 花子①");
     expect(ja.getAuthor()).toBe("学びAI推進センター");
     const lang = (pdf: PDFDocument) => {
-      const value = pdf.catalog.get(PDFName.of("Language"));
+      const value = pdf.catalog.get(PDFName.of("Lang"));
       return value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined;
     };
     expect(lang(ja)).toBe("ja-JP");

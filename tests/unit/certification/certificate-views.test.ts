@@ -48,7 +48,17 @@ describe("the verification view", () => {
     id: "secret-id",
     number: "MNB-2026-000123",
     email: "hanako@example.co.jp",
-    holder: { id: "u1", email: "hanako@example.co.jp", familyName: "髙橋", givenName: "花子", displayName: "髙橋 花子" },
+    holder: {
+      id: "u1",
+      email: "hanako@example.co.jp",
+      familyName: "髙橋",
+      givenName: "花子",
+      familyNameKana: "たかはし",
+      givenNameKana: "はなこ",
+      familyNameLatin: "Takahashi",
+      givenNameLatin: "Hanako",
+      displayName: "髙橋 花子",
+    },
     trackTitle: { en: "AI Safe Use", ja: "AI安全利用 基礎" },
     passedAt: at("2026-11-30T01:00:00Z"),
     validUntil: END,
@@ -59,7 +69,8 @@ describe("the verification view", () => {
   it("holds only the name, the track, the status and the dates", () => {
     const view = verificationView(record, at("2027-01-01T00:00:00Z"));
     expect(view).toEqual({
-      holder: { familyName: "髙橋", givenName: "花子" },
+      // The name only (as written, its reading, its romanised form): no email, no id.
+      holder: { familyName: "髙橋", givenName: "花子", familyNameKana: "たかはし", givenNameKana: "はなこ", familyNameLatin: "Takahashi", givenNameLatin: "Hanako" },
       trackTitle: { en: "AI Safe Use", ja: "AI安全利用 基礎" },
       status: "valid",
       passedAt: "2026-11-30T01:00:00.000Z",
