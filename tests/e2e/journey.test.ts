@@ -1,0 +1,142 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PDFDocument } from "pdf-lib";
+import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import YAML from "yaml";
+import { verifyOpenBadgeJwt } from "~/certification/open-badges-signing.server";
+import { officialSchemaValidator } from "../unit/certification/open-badges-fixtures";
+import { baseUrl, expectAccessible, launchBrowser, openSession, signIn } from "../helpers/browser";
+import { answer } from "../helpers/exam-e2e";
+
+/**
+ * The whole way from a new learner to a tool-unlocking certificate, as the exam issue's "done when"
+ * describes it: complete the courses in the browser, pass the AI Safe Use exam, get a certificate that
+ * prints on one A4 page, downloads as a PDF with the Japanese text in it, verifies at its public URL,
+ * and whose Open Badges credential validates against the official schema and verifies with the
+ * published keys.
+ */
+const LEARNER = { email: "naoki.hayashi@example.com", name: "林 直樹" };
+const TRACK = { id: "ai-safe-use", courses: ["genai-basics", "safe-use"], title: "AI安全利用 基礎" };
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+function lessonsOf(courseId: string): string[] {
+  const file = path.join(inject("contentDir"), "courses", courseId, "course.yaml");
+  return (YAML.parse(fs.readFileSync(file, "utf8")) as { lessons: string[] }).lessons;
+}
+
+/** Answers every knowledge check on the page by trying options until the check says it is right. */
+async function answerChecks(page: Page) {
+  const checks = page.locator(".knowledge-check");
+  for (let k = 0; k < (await checks.count()); k++) {
+    const check = checks.nth(k);
+    const multiple = (await check.locator('input[type="checkbox"]').count()) > 0;
+    const n = await check.locator('input[name="answer"]').count();
+    const combos: number[][] = multiple
+      ? Array.from({ length: n }, (_, a) => Array.from({ length: n - a - 1 }, (_, b) => [a, a + b + 1])).flat()
+      : Array.from({ length: n }, (_, a) => [a]);
+    for (const combo of combos) {
+      for (const i of combo) await check.locator('input[name="answer"]').nth(i).check();
+      await check.getByRole("button", { name: "回答する" }).click();
+      const verdict = check.getByTestId("check-result").locator("p").first();
+      await expect.poll(() => verdict.textContent()).toMatch(/^(✓|✗)/);
+      if ((await verdict.textContent())?.startsWith("✓")) break;
+      await check.getByRole("button", { name: "もう一度答える" }).click();
+    }
+  }
+}
+
+async function pdfText(bytes: Uint8Array): Promise<string> {
+  const doc = await pdfjs.getDocument({ data: bytes.slice(), disableFontFace: true, verbosity: 0 }).promise;
+  const content = await (await doc.getPage(1)).getTextContent();
+  return content.items.map((item) => ("str" in item ? item.str : "")).join("");
+}
+
+describe("from a new learner to a verified certificate", () => {
+  it("completes the courses, passes the exam, and gets a certificate that prints, downloads, verifies and validates", async () => {
+    const s = await openSession(browser, "ja");
+    await signIn(s.page, LEARNER.email);
+    const page = s.page;
+
+    // 1. Every lesson of the track's courses: the checks answered right and the lesson read to the end.
+    for (const courseId of TRACK.courses) {
+      for (const lessonId of lessonsOf(courseId)) {
+        await page.goto(`/learn/${courseId}/${lessonId}`);
+        await answerChecks(page);
+        await page.locator('[data-testid="lesson-end"]').scrollIntoViewIfNeeded();
+        await expect
+          .poll(() => page.locator('[data-testid="lesson-status"]').textContent(), { timeout: 20_000 })
+          .toContain("このレッスンを完了しました");
+      }
+    }
+
+    // 2. The exam opens; every answer right.
+    await page.goto(`/tracks/${TRACK.id}`);
+    await expect.poll(() => page.locator('[data-testid="eligibility"]').getAttribute("data-kind")).toBe("ready");
+    await expectAccessible(page);
+    await page.locator('[data-testid="eligibility"] button[value="start"]').click();
+    await page.waitForURL(/\/exams\/[A-Za-z0-9_-]{22}$/);
+    const total = await page.locator('[data-testid="question-navigator"] button').count();
+    for (let i = 0; i < total; i++) {
+      await expect.poll(() => page.locator('[data-testid="question"]').getAttribute("data-position")).toBe(String(i));
+      await answer(page, true);
+      if (i < total - 1) await page.getByRole("button", { name: /^次の問題/ }).click();
+    }
+    await page.getByRole("button", { name: /^解答を終えて提出する/ }).click();
+    await page.locator('[data-testid="confirm-dialog"]').getByRole("button", { name: /^提出する$/ }).click();
+    await page.waitForURL(/\/exams\/[A-Za-z0-9_-]{22}\/result$/);
+    expect(await page.locator('[data-testid="verdict"]').getAttribute("data-passed")).toBe("true");
+
+    // 3. The certificate: on screen, printed (one A4 page), as a PDF with the Japanese text in it.
+    await page.locator('[data-testid="certificate-link"]').click();
+    await page.waitForURL(/\/certificates\/[0-9a-f-]{36}$/);
+    const certificatePath = new URL(page.url()).pathname;
+    const sheet = page.getByTestId("certificate-sheet");
+    expect(await sheet.textContent()).toContain(LEARNER.name);
+    expect(await sheet.textContent()).toContain(TRACK.title);
+    await expectAccessible(page);
+    const printed = await PDFDocument.load(await page.pdf({ format: "A4", printBackground: true }));
+    expect(printed.getPageCount()).toBe(1);
+    const pdf = await page.request.get(`${certificatePath}/pdf`);
+    expect(pdf.status()).toBe(200);
+    const text = await pdfText(new Uint8Array(await pdf.body()));
+    expect(text.replace(/\s+/g, "")).toContain(LEARNER.name.replace(/\s+/g, ""));
+    expect(text).toContain(TRACK.title);
+
+    // 4. Its public verification page, opened by someone who is not signed in.
+    const verifyUrl = (await page.locator(".certificate-verify-url").textContent())!.trim();
+    expect(verifyUrl).toMatch(/\/verify\/[0-9A-Z-]+$/);
+    const visitor = await browser.newContext({ locale: "ja-JP" });
+    const anonymous = await visitor.newPage();
+    await anonymous.goto(new URL(new URL(verifyUrl).pathname, baseUrl()).href);
+    expect(await anonymous.locator("main").textContent()).toContain("有効");
+    expect(await anonymous.locator("main").textContent()).toContain(LEARNER.name);
+    expect(await anonymous.locator("main").textContent()).not.toContain(LEARNER.email);
+    await visitor.close();
+
+    // 5. The Open Badges credential: valid against the official schema, signed by a published key.
+    const badge = await page.request.get(`${certificatePath}/badge`);
+    expect(badge.status()).toBe(200);
+    const jwt = (await badge.text()).trim();
+    const jwks = (await (await page.request.get("/.well-known/jwks.json")).json()) as Parameters<typeof verifyOpenBadgeJwt>[1];
+    const credential = await verifyOpenBadgeJwt(jwt, jwks);
+    const validate = officialSchemaValidator();
+    expect(validate(credential), JSON.stringify(validate.errors)).toBe(true);
+    const tampered = `${jwt.split(".")[0]}.${Buffer.from(JSON.stringify({ ...credential, name: "Forged" })).toString("base64url")}.${jwt.split(".")[2]}`;
+    await expect(verifyOpenBadgeJwt(tampered, jwks)).rejects.toThrow();
+
+    // 6. And the tools it unlocks.
+    await page.goto("/tools");
+    expect(await page.getByTestId("unlocked-tools").textContent()).toContain("社内チャットアシスタント");
+    expect(s.consoleErrors).toEqual([]);
+    await s.context.close();
+  }, 600_000);
+});
