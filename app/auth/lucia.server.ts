@@ -1,6 +1,7 @@
 import { and, eq, gt, lte, or, sql } from "drizzle-orm";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import { getDb } from "#db/client.server";
+import { personNameColumns, type PersonNameFields } from "~/org/person-name-columns.server";
 import { sessions, users, type GrantedRole } from "#db/schema";
 import type { Language } from "~/i18n/languages";
 import { env } from "~/env.server";
@@ -12,15 +13,9 @@ import { env } from "~/env.server";
  * SESSION_MAX_AGE_DAYS after sign-in however active it was (the absolute lifetime; lucia itself only
  * knows the sliding idle timeout). Cookies are written by session.server.ts, not by lucia.
  */
-export type UserAttributes = {
+export type UserAttributes = PersonNameFields & {
   email: string;
   displayName: string;
-  familyName: string;
-  givenName: string;
-  familyNameKana: string | null;
-  givenNameKana: string | null;
-  familyNameLatin: string | null;
-  givenNameLatin: string | null;
   preferredLanguage: Language | null;
   roles: GrantedRole[];
   isManager: boolean;
@@ -61,12 +56,7 @@ class ManabiAdapter implements Adapter {
         createdAt: sessions.createdAt,
         email: users.email,
         displayName: users.displayName,
-        familyName: users.familyName,
-        givenName: users.givenName,
-        familyNameKana: users.familyNameKana,
-        givenNameKana: users.givenNameKana,
-        familyNameLatin: users.familyNameLatin,
-        givenNameLatin: users.givenNameLatin,
+        ...personNameColumns,
         preferredLanguage: users.preferredLanguage,
         roles: users.roles,
         active: users.active,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { getDb, type Transaction } from "#db/client.server";
+import { personNameColumns, type PersonNameFields } from "~/org/person-name-columns.server";
 import { auditLog, certificateNumberSeq, certificates, courseExemptions, users } from "#db/schema";
 import type { Track } from "~/content/types";
 import { certificateYear, formatCertificateNumber, generateVerificationCode, parseVerificationCode } from "./certificate-number";
@@ -76,17 +77,7 @@ export type CertificateRecord = {
   revokedAt: Date | null;
   revokedReason: string | null;
   verificationCode: string;
-  holder: {
-    id: string;
-    email: string;
-    familyName: string;
-    givenName: string;
-    familyNameKana: string | null;
-    givenNameKana: string | null;
-    familyNameLatin: string | null;
-    givenNameLatin: string | null;
-    displayName: string;
-  };
+  holder: PersonNameFields & { id: string; email: string; displayName: string };
 };
 
 const recordColumns = {
@@ -102,12 +93,7 @@ const recordColumns = {
   verificationCode: certificates.verificationCode,
   holderId: users.id,
   email: users.email,
-  familyName: users.familyName,
-  givenName: users.givenName,
-  familyNameKana: users.familyNameKana,
-  givenNameKana: users.givenNameKana,
-  familyNameLatin: users.familyNameLatin,
-  givenNameLatin: users.givenNameLatin,
+  ...personNameColumns,
   displayName: users.displayName,
 };
 

@@ -1,17 +1,12 @@
 /** What HR reads about one person's certification: who they are and their course exemptions. */
 import { desc, eq } from "drizzle-orm";
 import { getDb } from "#db/client.server";
+import { personNameColumns, type PersonNameFields } from "~/org/person-name-columns.server";
 import { courseExemptions, departments, users } from "#db/schema";
 
-export type HrPerson = {
+export type HrPerson = PersonNameFields & {
   id: string;
   email: string;
-  familyName: string;
-  givenName: string;
-  familyNameKana: string | null;
-  givenNameKana: string | null;
-  familyNameLatin: string | null;
-  givenNameLatin: string | null;
   departmentNameJa: string | null;
   departmentNameEn: string | null;
   active: boolean;
@@ -23,12 +18,7 @@ export async function personForHr(userId: string): Promise<HrPerson | null> {
     .select({
       id: users.id,
       email: users.email,
-      familyName: users.familyName,
-      givenName: users.givenName,
-      familyNameKana: users.familyNameKana,
-      givenNameKana: users.givenNameKana,
-      familyNameLatin: users.familyNameLatin,
-      givenNameLatin: users.givenNameLatin,
+      ...personNameColumns,
       departmentNameJa: departments.nameJa,
       departmentNameEn: departments.nameEn,
       active: users.active,

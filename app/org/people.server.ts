@@ -1,5 +1,6 @@
 import { asc, desc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "#db/client.server";
+import { personNameColumns, type PersonNameFields } from "./person-name-columns.server";
 import { auditLog, departments, users, type GrantedRole } from "#db/schema";
 import type { Language } from "~/i18n/config";
 
@@ -7,15 +8,9 @@ export async function setPreferredLanguage(userId: string, language: Language): 
   await getDb().update(users).set({ preferredLanguage: language, updatedAt: new Date() }).where(eq(users.id, userId));
 }
 
-export type PersonRow = {
+export type PersonRow = PersonNameFields & {
   id: string;
   email: string;
-  familyName: string;
-  givenName: string;
-  familyNameKana: string | null;
-  givenNameKana: string | null;
-  familyNameLatin: string | null;
-  givenNameLatin: string | null;
   departmentNameJa: string | null;
   departmentNameEn: string | null;
   roles: GrantedRole[];
@@ -30,12 +25,7 @@ export async function listPeople(search: string | null, limit = 200): Promise<Pe
     .select({
       id: users.id,
       email: users.email,
-      familyName: users.familyName,
-      givenName: users.givenName,
-      familyNameKana: users.familyNameKana,
-      givenNameKana: users.givenNameKana,
-      familyNameLatin: users.familyNameLatin,
-      givenNameLatin: users.givenNameLatin,
+      ...personNameColumns,
       departmentNameJa: departments.nameJa,
       departmentNameEn: departments.nameEn,
       roles: users.roles,

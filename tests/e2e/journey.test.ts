@@ -2,13 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { PDFDocument } from "pdf-lib";
 import * as pdfjs from "pdfjs-dist/legacy/build/pdf.mjs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import YAML from "yaml";
 import { verifyOpenBadgeJwt } from "~/certification/open-badges-signing.server";
 import { officialSchemaValidator } from "../unit/certification/open-badges-fixtures";
 import { baseUrl, expectAccessible, launchBrowser, openSession, signIn } from "../helpers/browser";
 import { answer } from "../helpers/exam-e2e";
+import { answerChecks } from "../helpers/lesson-e2e";
 
 /**
  * The whole way from a new learner to a tool-unlocking certificate, as the exam issue's "done when"
@@ -33,27 +34,6 @@ function lessonsOf(courseId: string): string[] {
   return (YAML.parse(fs.readFileSync(file, "utf8")) as { lessons: string[] }).lessons;
 }
 
-/** Answers every knowledge check on the page by trying options until the check says it is right. */
-async function answerChecks(page: Page) {
-  const checks = page.locator(".knowledge-check");
-  for (let k = 0; k < (await checks.count()); k++) {
-    const check = checks.nth(k);
-    const multiple = (await check.locator('input[type="checkbox"]').count()) > 0;
-    const n = await check.locator('input[name="answer"]').count();
-    const combos: number[][] = multiple
-      ? Array.from({ length: n }, (_, a) => Array.from({ length: n - a - 1 }, (_, b) => [a, a + b + 1])).flat()
-      : Array.from({ length: n }, (_, a) => [a]);
-    for (const combo of combos) {
-      for (const i of combo) await check.locator('input[name="answer"]').nth(i).check();
-      await check.getByRole("button", { name: "回答する" }).click();
-      const verdict = check.getByTestId("check-result").locator("p").first();
-      await expect.poll(() => verdict.textContent()).toMatch(/^(✓|✗)/);
-      if ((await verdict.textContent())?.startsWith("✓")) break;
-      await check.getByRole("button", { name: "もう一度答える" }).click();
-    }
-  }
-}
-
 async function pdfText(bytes: Uint8Array): Promise<string> {
   const doc = await pdfjs.getDocument({ data: bytes.slice(), disableFontFace: true, verbosity: 0 }).promise;
   const content = await (await doc.getPage(1)).getTextContent();
@@ -70,7 +50,7 @@ describe("from a new learner to a verified certificate", () => {
     for (const courseId of TRACK.courses) {
       for (const lessonId of lessonsOf(courseId)) {
         await page.goto(`/learn/${courseId}/${lessonId}`);
-        await answerChecks(page);
+        await answerChecks(page, "ja");
         await page.locator('[data-testid="lesson-end"]').scrollIntoViewIfNeeded();
         await expect
           .poll(() => page.locator('[data-testid="lesson-status"]').textContent(), { timeout: 20_000 })

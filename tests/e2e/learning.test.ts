@@ -4,6 +4,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import YAML from "yaml";
 import { baseUrl, expectAccessible, launchBrowser, openSession, signIn, type Session } from "../helpers/browser";
+import { answerChecks } from "../helpers/lesson-e2e";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -94,22 +95,7 @@ describe("a learner reads lessons", () => {
     const course = courses().find((c) => c.id === "genai-basics")!;
     await s.page.goto(`/learn/genai-basics/${course.lessons[0]}`);
     // Answer every check by trying each option until right.
-    const checks = s.page.locator(".knowledge-check");
-    for (let k = 0; k < (await checks.count()); k++) {
-      const check = checks.nth(k);
-      const multiple = (await check.locator('input[type="checkbox"]').count()) > 0;
-      const n = await check.locator('input[name="answer"]').count();
-      const combos: number[][] = multiple
-        ? Array.from({ length: n }, (_, a) => Array.from({ length: n - a - 1 }, (_, b) => [a, a + b + 1])).flat()
-        : Array.from({ length: n }, (_, a) => [a]);
-      for (const combo of combos) {
-        for (const i of combo) await check.locator('input[name="answer"]').nth(i).check();
-        await check.getByRole("button", { name: "Check my answer" }).click();
-        await expect.poll(() => check.getByTestId("check-result").locator("p").first().textContent()).toMatch(/^(✓ Correct\.|✗ Not quite\.)/);
-        if ((await check.getByTestId("check-result").locator("p").first().textContent())?.startsWith("✓")) break;
-        await check.getByRole("button", { name: "Try again" }).click();
-      }
-    }
+    await answerChecks(s.page, "en");
     // Reaching the end of the lesson records the reading.
     await s.page.locator('[data-testid="lesson-end"]').scrollIntoViewIfNeeded();
     // (after the minimum reading time, scaled down for browser tests by MANABI_READING_TIME_FACTOR)
