@@ -35,7 +35,7 @@ const schema = z
       .string({ required_error: "auth.password.errors.tooShort" })
       .min(PASSWORD_MIN, "auth.password.errors.tooShort")
       .max(PASSWORD_MAX, "auth.password.errors.tooLong"),
-    confirm: z.string({ required_error: "auth.password.errors.mismatch" }),
+    confirm: z.string({ required_error: "auth.password.errors.confirmRequired" }),
   })
   .refine((v) => v.next === v.confirm, { path: ["confirm"], message: "auth.password.errors.mismatch" });
 

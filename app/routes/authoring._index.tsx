@@ -47,14 +47,14 @@ function ChangeList({ summary }: { summary: Record<string, Record<string, string
           {r.ids.length > 8 ? (
             <details>
               <summary className="cursor-pointer">
-                <span className="font-medium">{t(`authoring.change.${r.change}`, { count: r.ids.length, kind: t(`authoring.kind.${r.kind}`) })}</span>
+                <span className="font-medium">{t(`authoring.change.${r.change}`, { count: r.ids.length, kind: t(`authoring.kind.${r.kind}`, { count: r.ids.length }) })}</span>
                 <span className="ml-2 text-slate-600">{r.ids.slice(0, 4).join(", ")} …</span>
               </summary>
               <p className="mt-1 break-words text-slate-600">{r.ids.join(", ")}</p>
             </details>
           ) : (
             <>
-              <span className="font-medium">{t(`authoring.change.${r.change}`, { count: r.ids.length, kind: t(`authoring.kind.${r.kind}`) })}</span>
+              <span className="font-medium">{t(`authoring.change.${r.change}`, { count: r.ids.length, kind: t(`authoring.kind.${r.kind}`, { count: r.ids.length }) })}</span>
               <span className="ml-2 break-words text-slate-600">{r.ids.join(", ")}</span>
             </>
           )}

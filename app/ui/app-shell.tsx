@@ -152,8 +152,11 @@ export function AppShell({ children }: { children: React.ReactNode }) {
           </div>
         </div>
         {viewer ? (
-          <details className="border-t border-slate-200 md:hidden">
-            <summary className="cursor-pointer px-4 py-2 text-sm font-medium text-slate-700">{t("nav.openMenu")}</summary>
+          <details className="group border-t border-slate-200 md:hidden">
+            <summary className="cursor-pointer px-4 py-2 text-sm font-medium text-slate-700">
+              <span className="group-open:hidden">{t("nav.openMenu")}</span>
+              <span className="hidden group-open:inline">{t("nav.closeMenu")}</span>
+            </summary>
             <nav aria-label={t("nav.label")} className="px-4 pb-3">
               <Navigation items={items} />
             </nav>

@@ -239,13 +239,13 @@ describe("refusals and errors", () => {
     const s = await session("ja");
     await signIn(s.page, "admin@example.com");
     await s.page.goto("/admin?q=" + encodeURIComponent("藤田"));
-    await expect.poll(() => s.page.locator("h1").textContent()).toBe("ユーザーとロール");
+    await expect.poll(() => s.page.locator("h1").textContent()).toBe("ユーザーと役割");
     await expectAccessible(s.page);
     await s.page.getByRole("button", { name: "作成者を付与: 藤田 由美" }).click();
-    await expect.poll(() => s.page.getByRole("status").first().textContent()).toContain("藤田 由美さんに作成者のロールを付与しました。");
+    await expect.poll(() => s.page.getByRole("status").first().textContent()).toContain("藤田 由美さんに作成者の役割を付与しました。");
     await expect.poll(() => s.page.locator("main").textContent()).toContain("藤田 由美さんに作成者を付与");
     await s.page.getByRole("button", { name: "作成者を解除: 藤田 由美" }).click();
-    await expect.poll(() => s.page.getByRole("status").first().textContent()).toContain("藤田 由美さんの作成者のロールを解除しました。");
+    await expect.poll(() => s.page.getByRole("status").first().textContent()).toContain("藤田 由美さんの作成者の役割を解除しました。");
     await expectAccessible(s.page);
     expectNoConsoleErrors(s);
   });

@@ -17,15 +17,38 @@ const enKeys = flatten(en as Tree);
 const jaKeys = flatten(ja as Tree);
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
 
+// i18next plural forms: English has "_one" and "_other", Japanese only "_other".
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+const base = (key: string) => key.replace(PLURAL, "");
+const baseKeys = (keys: Map<string, string>) => new Set([...keys.keys()].map(base));
+/** The Japanese text for an English key: the same key, or its "_other" form. */
+const jaFor = (key: string) => jaKeys.get(key) ?? jaKeys.get(`${base(key)}_other`);
+
 describe("locale files", () => {
   it("have the same keys in English and Japanese", () => {
-    expect([...jaKeys.keys()].filter((k) => !enKeys.has(k))).toEqual([]);
-    expect([...enKeys.keys()].filter((k) => !jaKeys.has(k))).toEqual([]);
+    const en = baseKeys(enKeys);
+    const ja = baseKeys(jaKeys);
+    expect([...ja].filter((k) => !en.has(k))).toEqual([]);
+    expect([...en].filter((k) => !ja.has(k))).toEqual([]);
+  });
+
+  it("say counted things with plural forms: _one and _other in English, _other in Japanese", () => {
+    for (const key of enKeys.keys()) {
+      if (!PLURAL.test(key)) continue;
+      expect(enKeys.has(`${base(key)}_one`) && enKeys.has(`${base(key)}_other`), key).toBe(true);
+      expect(jaKeys.has(`${base(key)}_other`), key).toBe(true);
+    }
+    for (const key of jaKeys.keys()) if (PLURAL.test(key)) expect(key, "Japanese has no singular form").toMatch(/_other$/);
+    // No "(s)" plurals and no count stuck to a plural noun in English.
+    for (const [key, value] of enKeys) {
+      expect(value, key).not.toMatch(/\(s\)/);
+      if (!PLURAL.test(key)) expect(value, key).not.toMatch(/\{\{count\}\} (lessons|people|errors|attempts|months|questions|minutes|sessions|browsers)\b/);
+    }
   });
 
   it("use the same placeholders in both languages", () => {
     for (const [key, value] of enKeys) {
-      expect(placeholders(jaKeys.get(key) ?? ""), key).toEqual(placeholders(value));
+      expect(placeholders(jaFor(key) ?? ""), key).toEqual(placeholders(value));
     }
   });
 
