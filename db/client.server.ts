@@ -54,6 +54,7 @@ export function openDatabase(config: DatabaseConfig): Handle {
   }
   const dir = path.resolve(config.pgliteDir ?? ".data/pglite");
   fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const releaseLock = lockEmbeddedDatabase(dir);
   const client = new PGlite(dir);
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
@@ -63,8 +64,68 @@ export function openDatabase(config: DatabaseConfig): Handle {
       migratePglite(db as unknown as Parameters<typeof migratePglite>[0], {
         migrationsFolder: migrationsFolder(),
       }),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        releaseLock();
+      }
+    },
   };
+}
+
+/** Another process holds the embedded database: say which and what to do, instead of risking its data. */
+export class EmbeddedDatabaseInUseError extends Error {
+  constructor(
+    public readonly dir: string,
+    public readonly pid: number,
+  ) {
+    super(
+      `The embedded database (${dir}) is in use by another Manabi process (pid ${pid}), probably \`npm start\`. ` +
+        "The embedded database serves one process at a time: stop that process (Ctrl-C), run this command, then start Manabi again. " +
+        "(On a PostgreSQL server, set DATABASE_URL and both can run together.)",
+    );
+    this.name = "EmbeddedDatabaseInUseError";
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * PGlite has no lock of its own: two processes opening one folder would corrupt it. A lock file with
+ * the owner's pid beside the folder refuses a second process while the first is alive; a lock left by a
+ * process that died (crash, SIGKILL) is taken over.
+ */
+function lockEmbeddedDatabase(dir: string): () => void {
+  const file = `${dir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        try {
+          if (fs.readFileSync(file, "utf8") === String(process.pid)) fs.rmSync(file, { force: true });
+        } catch {
+          // already gone
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(fs.readFileSync(file, "utf8").trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) throw new EmbeddedDatabaseInUseError(dir, owner);
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`Could not lock the embedded database (${dir}).`);
 }
 
 const globalKey = Symbol.for("manabi.database");

@@ -72,8 +72,8 @@ if (args.passwordFromStdin || !process.stdin.isTTY) {
 const problem = passwordProblem(password);
 if (problem) fail([problem]);
 
-const handle = databaseHandle();
 try {
+  const handle = databaseHandle();
   await handle.migrate();
   const result = await createAccount({ ...args.input, password }, { id: null, via: "command-line" });
   if (result.kind === "email-taken") {
@@ -87,12 +87,8 @@ try {
     console.log(`✔ Created ${args.input.email} (${roles}). They can sign in now.`);
   }
 } catch (error) {
-  // The embedded database can be open in one process only.
-  if (handle.kind === "pglite" && /lock|already|in use/i.test(String(error))) {
-    console.error("✖ The embedded database is in use by a running Manabi. Stop it (Ctrl-C), run this command again, then start Manabi.");
-  } else {
-    console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);
-  }
+  // e.g. the embedded database is held by a running Manabi: the message says what to do.
+  console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
   await closeDatabase();
