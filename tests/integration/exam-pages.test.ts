@@ -199,12 +199,18 @@ describe("the save endpoint", () => {
   it("refuses a save after the deadline with a clear reason, and the attempt is then finished with what was saved in time", async () => {
     const { learner } = await setup();
     const attemptId = await startThroughPage(learner.id);
-    const [q0] = await pinned(attemptId);
-    await saveViaEndpoint(learner.id, attemptId, { position: "0", setAnswer: "1", answer: q0!.answer[0]! });
+    // One right answer saved in time (a question with a one-option key: this form posts one value).
+    const questions = await pinned(attemptId);
+    const inTime = questions.findIndex((q) => q.answer.length === 1);
+    const late = inTime === 0 ? 1 : 0;
+    expect(await saveViaEndpoint(learner.id, attemptId, { position: String(inTime), setAnswer: "1", answer: questions[inTime]!.answer[0]! })).toMatchObject({
+      status: 200,
+      body: { kind: "saved" },
+    });
     await getDb().update(examAttempts).set({ deadline: new Date(Date.now() - 1000) }).where(eq(examAttempts.id, attemptId));
 
-    expect(await saveViaEndpoint(learner.id, attemptId, { position: "1", setAnswer: "1", answer: "true" })).toEqual({ status: 409, body: { kind: "deadline-passed" } });
-    expect(await saveViaEndpoint(learner.id, attemptId, { position: "1", setAnswer: "1", answer: "true" })).toEqual({ status: 409, body: { kind: "finished" } });
+    expect(await saveViaEndpoint(learner.id, attemptId, { position: String(late), setAnswer: "1", answer: "true" })).toEqual({ status: 409, body: { kind: "deadline-passed" } });
+    expect(await saveViaEndpoint(learner.id, attemptId, { position: String(late), setAnswer: "1", answer: "true" })).toEqual({ status: 409, body: { kind: "finished" } });
     const result = await resultRoute.loader({ request: await get(`/exams/${attemptId}/result`, learner.id), params: { attemptId }, context });
     expect(result).toMatchObject({ kind: "finished", endReason: "timeout", score: { correct: 1, total: 5 } });
     // The exam page of a finished attempt opens its result.
