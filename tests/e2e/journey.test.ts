@@ -64,7 +64,9 @@ describe("from a new learner to a verified certificate", () => {
     await expectAccessible(page);
     await page.locator('[data-testid="eligibility"] button[value="start"]').click();
     await page.waitForURL(/\/exams\/[A-Za-z0-9_-]{22}$/);
+    await page.locator('[data-testid="question-stem"]').waitFor();
     const total = await page.locator('[data-testid="question-navigator"] button').count();
+    expect(total).toBe(20);
     for (let i = 0; i < total; i++) {
       await expect.poll(() => page.locator('[data-testid="question"]').getAttribute("data-position")).toBe(String(i));
       await answer(page, true);
