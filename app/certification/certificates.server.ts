@@ -36,6 +36,25 @@ export async function awardCertificate(
   tx: Transaction,
   input: { userId: string; track: Pick<Track, "id" | "title" | "validityMonths">; attemptId: string; passedAt: Date },
 ): Promise<{ id: string; number: string; validUntil: Date }> {
+  return insertCertificate(tx, { ...input, source: "exam" });
+}
+
+/**
+ * Writes a certificate: the next number, an unguessable verification code, and validity that extends
+ * from the end of a certificate of the same track still valid when this one was passed.
+ */
+async function insertCertificate(
+  tx: Transaction,
+  input: {
+    userId: string;
+    track: Pick<Track, "id" | "title" | "validityMonths">;
+    passedAt: Date;
+    source: "exam" | "external";
+    attemptId?: string;
+    evidence?: string;
+    recordedById?: string;
+  },
+): Promise<{ id: string; number: string; validUntil: Date }> {
   const previous = await latestCertificate(tx, input.userId, input.track.id);
   const award = awardValidity(input.passedAt, input.track.validityMonths, previous);
   const id = randomUUID();
@@ -45,12 +64,14 @@ export async function awardCertificate(
     number,
     userId: input.userId,
     trackId: input.track.id,
-    source: "exam",
-    attemptId: input.attemptId,
+    source: input.source,
+    attemptId: input.attemptId ?? null,
     passedAt: input.passedAt,
     validUntil: award.validUntil,
     verificationCode: generateVerificationCode(),
     trackTitle: input.track.title,
+    evidence: input.evidence ?? null,
+    recordedById: input.recordedById ?? null,
   });
   return { id, number, validUntil: award.validUntil };
 }
@@ -217,20 +238,11 @@ export async function recordExternalCertificate(input: {
   actorId: string;
 }): Promise<{ id: string; number: string; validUntil: Date }> {
   return getDb().transaction(async (tx) => {
-    const previous = await latestCertificate(tx, input.userId, input.track.id);
-    const award = awardValidity(input.passedAt, input.track.validityMonths, previous);
-    const id = randomUUID();
-    const number = await nextNumber(tx, input.passedAt);
-    await tx.insert(certificates).values({
-      id,
-      number,
+    const { id, number, validUntil } = await insertCertificate(tx, {
       userId: input.userId,
-      trackId: input.track.id,
-      source: "external",
+      track: input.track,
       passedAt: input.passedAt,
-      validUntil: award.validUntil,
-      verificationCode: generateVerificationCode(),
-      trackTitle: input.track.title,
+      source: "external",
       evidence: input.evidence,
       recordedById: input.actorId,
     });
@@ -241,7 +253,7 @@ export async function recordExternalCertificate(input: {
       targetId: id,
       details: { number, userId: input.userId, trackId: input.track.id, passedAt: input.passedAt.toISOString(), evidence: input.evidence },
     });
-    return { id, number, validUntil: award.validUntil };
+    return { id, number, validUntil };
   });
 }
 
