@@ -1,4 +1,5 @@
 export * from "./org";
+export * from "./org-import";
 export * from "./auth";
 export * from "./audit";
 export * from "./content";
