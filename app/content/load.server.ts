@@ -40,6 +40,14 @@ import type {
 } from "~/content/types";
 import { decodeUtf8, scanText, unsafeCodePoints } from "~/content/text-hygiene";
 import { optionLetterCitations } from "~/content/option-letters";
+import {
+  compileTerminology,
+  lessonVariants,
+  terminologyConceptSchema,
+  yamlVariants,
+  type LocatedHit,
+  type Terminology,
+} from "~/content/terminology";
 import { errorMessage, parseYaml, schemaProblems, valueProblems, type ParsedYaml, type Position, type YamlPath } from "~/content/yaml-positions";
 
 /** `01-what-is-ai.en.mdx`: a two-digit number, a kebab-case slug and the language. */
@@ -49,7 +57,7 @@ const LANG_NAME: Record<Language, string> = { en: "English", ja: "Japanese" };
 
 type Locate = ParsedYaml["locate"];
 /** A YAML file that parsed: its raw value (for references even when invalid) and positions. */
-type YamlFile = { file: string; raw: unknown; locate: Locate };
+type YamlFile = { file: string; raw: unknown; locate: Locate; text: string };
 /** One entry of a list file: valid data, or null with the raw entry kept for references. */
 type Entry<T> = { index: number; raw: unknown; data: T | null };
 
@@ -57,6 +65,8 @@ type LessonFile = {
   file: string;
   lang: Language;
   source: Buffer;
+  /** The decoded text the compiler read (positions refer to it). */
+  text: string;
   compiled: CompiledLesson;
   meta: LessonFrontmatter | null;
   /** The frontmatter id if it is a string, even when the frontmatter is otherwise invalid. */
@@ -114,6 +124,9 @@ export function questionHash(question: Pick<Question, "stem" | "options" | "expl
 
 class ContentChecker {
   readonly problems: Problem[] = [];
+  /** Every YAML file and lesson read, for the checks that look at all the words (terminology). */
+  private readonly yamlFiles: YamlFile[] = [];
+  private readonly lessonFiles: LessonFile[] = [];
 
   constructor(private readonly root: string) {}
 
@@ -158,6 +171,14 @@ class ContentChecker {
     const tools = await this.readAll("tools", toolSchema);
     this.checkTools(tools, new Set(tracks.map((t) => t.rawId).filter(isString)));
 
+    // -- terminology.yaml (optional): avoided variants anywhere a reader sees words -----------------------
+    const terminologyFile = await this.readYaml("terminology.yaml", false);
+    if (terminologyFile) {
+      const concepts = this.listEntries(terminologyFile, "concepts", terminologyConceptSchema, false);
+      this.uniqueIds(terminologyFile, "concepts", concepts, "concept");
+      this.checkTerminology(compileTerminology(concepts.flatMap((c) => (c.data ? [c.data] : []))), terminologyFile.file);
+    }
+
     if (this.problems.some((p) => p.severity === "error")) return null;
     return this.bundle(domains, terms, courses, tracks, tools);
   }
@@ -200,7 +221,8 @@ class ContentChecker {
     // Characters written as escapes ("\u202E") pass the scan of the file: check the values too.
     if (!hygiene.some((p) => p.severity === "error"))
       this.problems.push(...valueProblems(parsed.value, file, parsed.locate, unsafeCodePoints(text)));
-    return { file, raw: parsed.value, locate: parsed.locate };
+    this.yamlFiles.push({ file, raw: parsed.value, locate: parsed.locate, text });
+    return { file, raw: parsed.value, locate: parsed.locate, text };
   }
 
   private validate<T>(yaml: YamlFile, schema: ZodType<T, z.ZodTypeDef, unknown>): T | null {
@@ -327,7 +349,9 @@ class ContentChecker {
     const compiled = compileLesson(text, { file, lang, decodedLossily: !clean });
     this.problems.push(...compiled.problems);
     const parsed = lessonFrontmatterSchema.safeParse(compiled.frontmatter);
-    return { file, lang, source, compiled, meta: parsed.success ? parsed.data : null, rawId: rawId(compiled.frontmatter) };
+    const lesson = { file, lang, source, text, compiled, meta: parsed.success ? parsed.data : null, rawId: rawId(compiled.frontmatter) };
+    this.lessonFiles.push(lesson);
+    return lesson;
   }
 
   private async readAll<T>(
@@ -712,6 +736,36 @@ class ContentChecker {
     }
   }
 
+  private checkTerminology(terminology: Terminology, terminologyFile: string) {
+    const report = (file: string, hit: LocatedHit) =>
+      this.warn(
+        "terminology",
+        file,
+        hit,
+        `"${hit.found}" is a variant to avoid: write "${hit.preferred}"`,
+        `The preferred terms are in ${TERMINOLOGY_FILE} (concept ${hit.concept}); a variant inside a longer accepted phrase can be listed under its allow.`,
+      );
+    for (const yaml of this.yamlFiles) {
+      if (yaml.file === terminologyFile || yaml.file === "organisation.yaml") continue;
+      for (const hit of yamlVariants(yaml.raw, yaml.text, yaml.locate, terminology)) report(yaml.file, hit);
+    }
+    for (const lesson of this.lessonFiles) {
+      const spans = [...lesson.compiled.prose];
+      // The title and summary of the frontmatter: from the value to the end of its line.
+      const lineStarts = [0];
+      for (let i = lesson.text.indexOf("\n"); i !== -1; i = lesson.text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+      for (const key of ["title", "summary"]) {
+        const frontmatter = lesson.compiled.frontmatter as Record<string, unknown> | null;
+        if (typeof frontmatter?.[key] !== "string") continue;
+        const at = lesson.compiled.locateFrontmatter([key]);
+        const start = (lineStarts[at.line - 1] ?? 0) + at.column - 1;
+        const end = lineStarts[at.line] ?? lesson.text.length;
+        if (end > start) spans.push({ start, end });
+      }
+      for (const hit of lessonVariants(lesson.text, spans, lesson.lang, terminology)) report(lesson.file, hit);
+    }
+  }
+
   // -- the bundle -------------------------------------------------------------------------------------
 
   private bundle(
@@ -804,6 +858,7 @@ class ContentChecker {
 // ----------------------------------------------------------------------------------------------------
 
 const START: Position = { line: 1, column: 1 };
+const TERMINOLOGY_FILE = "terminology.yaml";
 
 /** A bank entry that blueprints may draw: `use` left out or `exam` (practice questions never are). */
 function isExamItem(value: unknown): boolean {

@@ -10,13 +10,13 @@
  * the square of the depth) and again while walking; any exception becomes an error.
  */
 import { createProcessor } from "@mdx-js/mdx";
-import { loadDefaultJapaneseParser } from "budoux";
 import remarkFrontmatter from "remark-frontmatter";
 import remarkCjkFriendly from "remark-cjk-friendly";
 import remarkGfm from "remark-gfm";
 import { lessonFrontmatterSchema } from "~/content/schemas";
 import type { Language, MdxElement, MdxNode, Problem } from "~/content/types";
 import { checkLinkUrl } from "~/content/urls";
+import { phraseBoundaries } from "~/content/phrase-breaks";
 import { characterMessage, firstUnsafeCharacter, scanText, unsafeCodePoints } from "~/content/text-hygiene";
 import { checkPropValue, COMPONENT_NAMES, componentSpec, type ComponentSpec } from "~/mdx/allowlist";
 import { errorMessage, parseYaml, schemaProblems, valueProblems, type Position, type YamlPath } from "~/content/yaml-positions";
@@ -28,6 +28,7 @@ export const MAX_SOURCE_CHARS = 200_000;
 const MAX_INDENT_COLUMNS = 120;
 const MAX_EMPHASIS_MARKERS_PER_BLOCK = 400;
 
+export type SourceSpan = { start: number; end: number };
 export type LessonReference = { kind: "KnowledgeCheck" | "Term"; id: string; line: number; column: number };
 
 export type CompiledLesson = {
@@ -41,6 +42,11 @@ export type CompiledLesson = {
   problems: Problem[];
   /** Every KnowledgeCheck and Term with its place, for cross-file checks. */
   references: LessonReference[];
+  /**
+   * Where the reader's words are in the source (offsets, end exclusive): text nodes and text props
+   * (titles, alt text, captions); never code, URLs, tag or prop names. For the terminology check.
+   */
+  prose: SourceSpan[];
   /** The place of a frontmatter key or value in the .mdx file (1:1 when there is no frontmatter). */
   locateFrontmatter: (path: YamlPath, target?: "key" | "value") => Position;
 };
@@ -69,27 +75,26 @@ const PHRASING_TYPES = new Set([
 ]);
 
 // ----------------------------------------------------------------------------------------------------
-// Module-level singletons: the processor (parse only) and the BudouX model, loaded once.
+// Module-level singleton: the processor (parse only), made once.
 
 let processor: ReturnType<typeof createProcessor> | undefined;
 function parser() {
   processor ??= createProcessor({ remarkPlugins: [remarkFrontmatter, remarkGfm, remarkCjkFriendly] });
   return processor;
 }
-const budoux = loadDefaultJapaneseParser();
 
 // ----------------------------------------------------------------------------------------------------
 
-type Point = { line?: number; column?: number };
+type Point = { line?: number; column?: number; offset?: number };
 /** The mdast/MDX node shape we rely on; everything else is checked at run time. */
 type AnyNode = {
   type: string;
   children?: AnyNode[];
-  position?: { start?: Point };
+  position?: { start?: Point; end?: Point };
   value?: unknown;
   [key: string]: unknown;
 };
-type Attribute = { type: string; name?: string; value?: unknown; position?: { start?: Point } };
+type Attribute = { type: string; name?: string; value?: unknown; position?: { start?: Point; end?: Point } };
 
 type Context = {
   depth: number;
@@ -178,6 +183,7 @@ export function compileLesson(source: string, options: CompileOptions): Compiled
     terms: references.filter((r) => r.kind === "Term").map((r) => r.id),
     problems: compiler.problems,
     references,
+    prose: compiler.prose,
     locateFrontmatter,
   };
 }
@@ -286,6 +292,7 @@ function preflight(source: string): Refusal | null {
 class LessonCompiler {
   readonly problems: Problem[] = [];
   readonly references: LessonReference[] = [];
+  readonly prose: SourceSpan[] = [];
   /**
    * Set when the file's own characters passed the text rules: the unsafe code points it holds
    * literally (warnings already reported). Decoded text is then checked for the others.
@@ -316,6 +323,12 @@ class LessonCompiler {
     const result = lessonFrontmatterSchema.safeParse(parsed.value ?? {});
     if (!result.success) this.problems.push(...schemaProblems(result.error, this.file, parsed.locate, parsed.value, "frontmatter "));
     return { value: parsed.value ?? null, locate: parsed.locate };
+  }
+
+  private addProse(node: AnyNode) {
+    const start = node.position?.start?.offset;
+    const end = node.position?.end?.offset;
+    if (typeof start === "number" && typeof end === "number" && end > start) this.prose.push({ start, end });
   }
 
   // -- problems ---------------------------------------------------------------------------------------
@@ -412,6 +425,7 @@ class LessonCompiler {
     switch (node.type) {
       case "text": {
         const value = String(node.value ?? "");
+        this.addProse(node);
         // Emphasis markers that reached a text node did not render (e.g. ** next to Japanese brackets
         // before remark-cjk-friendly, or an unclosed pair): the reader would see the asterisks.
         const marker = /\*\*|__|\*/.exec(value);
@@ -873,6 +887,7 @@ class LessonCompiler {
         continue;
       }
       props[propName] = value;
+      if (propSpec.kind === "text") this.addProse(attribute as AnyNode);
     }
     for (const [propName, propSpec] of Object.entries(spec.props)) {
       if (propSpec.required && !Object.hasOwn(props, propName) && !attributes.some((a) => a.name === propName)) {
@@ -899,19 +914,12 @@ class LessonCompiler {
 
 /**
  * Japanese line breaking: BudouX splits the block's whole text into phrases and a <wbr> goes at each
- * phrase boundary (the app's CSS keeps other CJK characters together with `word-break: keep-all`).
- * Boundaries are computed over the block, so they fall between elements too; never inside code, and
- * not next to a space, where the line can already break.
+ * phrase boundary (see ~/content/phrase-breaks; the app's CSS keeps other CJK characters together with
+ * `word-break: keep-all`). Boundaries are computed over the block, so they fall between elements too;
+ * never inside code.
  */
 function insertPhraseBreaks(children: MdxNode[]): MdxNode[] {
-  const plain = plainText(children);
-  if (!JAPANESE.test(plain)) return children;
-  const boundaries = new Set<number>();
-  let offset = 0;
-  for (const phrase of budoux.parse(plain)) {
-    if (offset > 0 && !/\s/.test(plain[offset - 1]!) && !/\s/.test(plain[offset]!)) boundaries.add(offset);
-    offset += phrase.length;
-  }
+  const boundaries = new Set(phraseBoundaries(plainText(children)));
   if (boundaries.size === 0) return children;
   let position = 0;
   const walk = (nodes: MdxNode[]): MdxNode[] => {
@@ -948,7 +956,6 @@ function plainText(nodes: MdxNode[]): string {
   return out;
 }
 
-const JAPANESE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]/;
 const JA_CHAR = "[\\u3000-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uff01-\\uff9f]";
 const JOINABLE_BREAK = new RegExp(`(${JA_CHAR})\\r?\\n(${JA_CHAR})`, "g");
 const WBR = (): MdxElement => ({ type: "element", name: "wbr", props: {}, children: [] });
