@@ -2,7 +2,8 @@ import { desc, eq } from "drizzle-orm";
 import { getDb } from "#db/client.server";
 import { contentReleases } from "#db/schema";
 import { serializeTree } from "~/mdx/compact";
-import type { ContentBundle, Course, GlossaryTerm, Lesson, MdxNode, Question, Tool, Track } from "./types";
+import { withPhraseBreaks } from "./phrase-breaks";
+import type { ContentBundle, Course, GlossaryTerm, Language, Lesson, MdxNode, Question, Tool, Track } from "./types";
 
 /** The newest content release, indexed for lookups, cached in memory (no MDX work per request). */
 export type LoadedRelease = {
@@ -19,7 +20,23 @@ export type LoadedRelease = {
   termsByLesson: Map<string, string[]>;
   /** Each lesson body serialised for the page, once per release: `${lessonId}:${lang}` → JSON. */
   serializedBodies: Map<string, string>;
+  /**
+   * Japanese display text (question stems, options, hints, explanations, glossary definitions, titles)
+   * with its phrase breaks, worked out once per release when first shown: text → text with BREAKs.
+   */
+  phrased: Map<string, string>;
 };
+
+/** Text as a page shows it: Japanese with BudouX phrase breaks (U+2063, rendered as <wbr>), once per release. */
+export function displayText(release: LoadedRelease, text: string, lang: Language): string {
+  if (lang !== "ja") return text;
+  let out = release.phrased.get(text);
+  if (out === undefined) {
+    out = withPhraseBreaks(text);
+    release.phrased.set(text, out);
+  }
+  return out;
+}
 
 function collectTerms(nodes: readonly MdxNode[], into: Set<string>): Set<string> {
   for (const node of nodes) {
@@ -56,6 +73,7 @@ export function indexRelease(number: number, publishedAt: Date, bundle: ContentB
     termsByLesson: new Map(
       bundle.lessons.map((l) => [l.id, [...collectTerms(l.body.ja, collectTerms(l.body.en, new Set()))]]),
     ),
+    phrased: new Map(),
   };
 }
 

@@ -2,7 +2,7 @@ import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Transaction } from "#db/client.server";
 import { knowledgeCheckAnswers, lessonProgress } from "#db/schema";
 import { isCorrect, normalizeAnswer } from "~/assessment/grading";
-import { requireRelease, type LoadedRelease } from "~/content/release.server";
+import { displayText, requireRelease, type LoadedRelease } from "~/content/release.server";
 import type { Language, Lesson } from "~/content/types";
 import { courseProgress, lessonStatus, type CourseProgress, type LessonProgressRow } from "./completion";
 import { KEY_REVEALED_FROM_ATTEMPT, readingCheck } from "./reading";
@@ -201,13 +201,15 @@ export async function answerKnowledgeCheck(input: {
     return { attempt, lessonComplete: correct ? await completeIfDone(tx, userId, lesson) : false };
   });
 
-  if (correct) return { kind: "correct", questionId, key: question.answer, explanation: question.explanation[lang], lessonComplete };
+  // Japanese explanations and hints carry their phrase breaks, like the rest of the check.
+  const explanation = displayText(release, question.explanation[lang], lang);
+  if (correct) return { kind: "correct", questionId, key: question.answer, explanation, lessonComplete };
   const revealed = attempt >= KEY_REVEALED_FROM_ATTEMPT;
   return {
     kind: "incorrect",
     questionId,
     attempt,
-    hint: question.hint?.[lang] ?? null,
-    reveal: revealed ? { key: question.answer, explanation: question.explanation[lang] } : null,
+    hint: question.hint ? displayText(release, question.hint[lang], lang) : null,
+    reveal: revealed ? { key: question.answer, explanation } : null,
   };
 }

@@ -1,4 +1,4 @@
-import type { LoadedRelease } from "~/content/release.server";
+import { displayText, type LoadedRelease } from "~/content/release.server";
 import type { Language, Lesson } from "~/content/types";
 import type { LessonContextValue } from "~/mdx/lesson-context";
 import { courseProgress } from "./completion";
@@ -37,17 +37,24 @@ export async function courseView(release: LoadedRelease, userId: string, courseI
 
 /** Everything the lesson page renders, in one language, with no answer keys. */
 export function lessonContent(release: LoadedRelease, lesson: Lesson, lang: Language): Omit<LessonContextValue, "answeredCorrectly" | "answerAction"> {
+  // Japanese text carries its phrase breaks (BREAK → <wbr>), worked out once per release.
+  const shown = (text: string) => displayText(release, text, lang);
   const questions: LessonContextValue["questions"] = {};
   for (const id of lesson.knowledgeChecks) {
     const q = release.questions.get(id);
     // Only practice questions are ever shown in a lesson (the checker also refuses exam items there).
     if (!q || q.use !== "practice") continue;
-    questions[id] = { id, type: q.type, stem: q.stem[lang], options: q.options.map((o) => ({ id: o.id, text: o.text[lang] })) };
+    questions[id] = {
+      id,
+      type: q.type,
+      stem: shown(q.stem[lang]),
+      options: q.options.map((o) => ({ id: o.id, text: shown(o.text[lang]) })),
+    };
   }
   const terms: LessonContextValue["terms"] = {};
   for (const id of release.termsByLesson.get(lesson.id) ?? []) {
     const term = release.glossary.get(id);
-    if (term) terms[id] = { id, term: term.term[lang], definition: term.definition[lang] };
+    if (term) terms[id] = { id, term: shown(term.term[lang]), definition: shown(term.definition[lang]) };
   }
   return { questions, terms };
 }
@@ -76,7 +83,9 @@ export async function lessonView(release: LoadedRelease, userId: string, courseI
     lesson: {
       id: lesson.id,
       title: lesson.title[lang],
-      summary: lesson.summary[lang],
+      /** The title and summary as the page shows them (Japanese with phrase breaks). */
+      shownTitle: displayText(release, lesson.title[lang], lang),
+      summary: displayText(release, lesson.summary[lang], lang),
       minutes: lesson.minutes,
       body: release.serializedBodies.get(`${lesson.id}:${lang}`)!,
       position: index + 1,

@@ -11,7 +11,14 @@ export type CompactElement = [name: string, props: Record<string, string | numbe
 
 export const BREAK = "\u2063";
 
-export function compactTree(nodes: readonly MdxNode[]): CompactNode[] {
+/** Headings whose id `compactTree` sets, so a reader's place can be found again in the other language. */
+const HEADINGS = new Set(["h2", "h3", "h4"]);
+
+/** The id of the n-th heading (from 1) of a lesson: the same in both languages of a lesson. */
+export const sectionId = (n: number) => `section-${n}`;
+export const SECTION_ID = /^section-[1-9][0-9]{0,3}$/;
+
+export function compactTree(nodes: readonly MdxNode[], headings = { count: 0 }): CompactNode[] {
   const out: CompactNode[] = [];
   for (const node of nodes) {
     const last = out.length - 1;
@@ -21,8 +28,11 @@ export function compactTree(nodes: readonly MdxNode[]): CompactNode[] {
       else out.push(value);
       continue;
     }
-    const props = Object.keys(node.props).length ? node.props : 0;
-    out.push([node.name, props, ...compactTree(node.children)]);
+    // Headings are numbered in document order: the n-th heading of the English and the Japanese
+    // version is the same section, so switching language can return to it.
+    const withId = HEADINGS.has(node.name) ? { ...node.props, id: sectionId(++headings.count) } : node.props;
+    const props = Object.keys(withId).length ? withId : 0;
+    out.push([node.name, props, ...compactTree(node.children, headings)]);
   }
   return out;
 }

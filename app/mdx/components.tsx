@@ -4,6 +4,7 @@ import { checkFigureSrc } from "~/content/urls";
 import type { ComponentName } from "./allowlist";
 import { KnowledgeCheck } from "./knowledge-check";
 import { useLesson } from "./lesson-context";
+import { PhraseText } from "./phrase-text";
 
 type Props = Record<string, string | number | boolean> & { children?: ReactNode };
 
@@ -69,8 +70,10 @@ export function Term({ id, children }: Props) {
           dismissed ? "hidden" : pinned ? "block" : "hidden group-hover:block group-focus-within:block"
         }`}
       >
-        <strong className="block text-slate-900">{term.term}</strong>
-        {term.definition}
+        <strong className="block text-slate-900">
+          <PhraseText text={term.term} />
+        </strong>
+        <PhraseText text={term.definition} />
       </span>
     </span>
   );

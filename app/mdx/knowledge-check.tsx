@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { action as lessonAction } from "~/routes/learn.$courseId.$lessonId";
 import { useCsrfToken } from "~/ui/csrf-input";
 import { useLesson } from "./lesson-context";
+import { PhraseText } from "./phrase-text";
 
 /**
  * A practice question, answered in the lesson and graded on the server. A wrong first try gets a hint,
@@ -79,7 +80,7 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
         <input type="hidden" name="questionId" value={question.id} />
         <fieldset disabled={!answerAction || Boolean(graded)}>
           <legend id={legendId} className="text-base font-semibold text-slate-900">
-            {question.stem}
+            <PhraseText text={question.stem} />
           </legend>
           <ul className="mt-3 space-y-2">
             {options.map((option) => {
@@ -104,7 +105,9 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
                       className="mt-1 h-4 w-4 accent-indigo-600"
                       required={inputType === "radio"}
                     />
-                    <span className="text-slate-800">{option.text}</span>
+                    <span className="text-slate-800">
+                      <PhraseText text={option.text} />
+                    </span>
                     {marks.length > 0 ? (
                       <span className="ml-auto shrink-0 whitespace-nowrap text-sm font-semibold" data-testid="check-mark">
                         {isKey ? <span className="text-emerald-800">✓ </span> : <span className="text-amber-800">✗ </span>}
@@ -146,10 +149,14 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
             {graded.kind === "incorrect" && !graded.reveal && graded.hint ? (
               <p className="mt-1 text-slate-800">
                 <span className="font-semibold">{t("lesson.check.hintLabel")}: </span>
-                {graded.hint}
+                <PhraseText text={graded.hint} />
               </p>
             ) : null}
-            {explanation ? <p className="mt-1 text-slate-800">{explanation}</p> : null}
+            {explanation ? (
+              <p className="mt-1 text-slate-800">
+                <PhraseText text={explanation} />
+              </p>
+            ) : null}
             {graded.kind === "incorrect" ? (
               <button
                 type="button"

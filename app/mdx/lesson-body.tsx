@@ -1,11 +1,11 @@
 import { createElement, Fragment, type ReactNode } from "react";
-import { BREAK, parseTree, type CompactNode } from "./compact";
+import { BREAK, parseTree, SECTION_ID, type CompactNode } from "./compact";
 import { safeComponentProps, type ComponentName } from "./allowlist";
 import { COMPONENTS } from "./components";
 
 /** HTML elements a compiled lesson may contain, with the props each may carry. */
 const ELEMENTS: Record<string, readonly string[]> = {
-  p: [], h2: [], h3: [], h4: [], em: [], strong: [], del: [], code: [], pre: [], blockquote: [],
+  p: [], h2: ["id"], h3: ["id"], h4: ["id"], em: [], strong: [], del: [], code: [], pre: [], blockquote: [],
   ul: [], ol: ["start"], li: [], hr: [], br: [], a: ["href", "title"],
   table: [], thead: [], tbody: [], tr: [], th: ["align"], td: ["align"],
 };
@@ -28,9 +28,11 @@ function renderText(text: string, key: string): ReactNode {
   );
 }
 
-function renderNodes(nodes: readonly CompactNode[], keyPrefix: string, start = 0): ReactNode[] {
+type RenderOptions = { anchors: boolean };
+
+function renderNodes(nodes: readonly CompactNode[], keyPrefix: string, options: RenderOptions, start = 0): ReactNode[] {
   const out: ReactNode[] = [];
-  for (let i = start; i < nodes.length; i++) out.push(renderNode(nodes[i]!, `${keyPrefix}.${i}`));
+  for (let i = start; i < nodes.length; i++) out.push(renderNode(nodes[i]!, `${keyPrefix}.${i}`, options));
   return out;
 }
 
@@ -39,11 +41,11 @@ function renderNodes(nodes: readonly CompactNode[], keyPrefix: string, start = 0
  * would: anything malformed, any element or component outside the allowlists and any undeclared or
  * invalid prop is left out (a component missing a required prop is not rendered).
  */
-function renderNode(node: CompactNode, key: string): ReactNode {
+function renderNode(node: CompactNode, key: string, options: RenderOptions): ReactNode {
   if (typeof node === "string") return renderText(node, key);
   if (!Array.isArray(node) || typeof node[0] !== "string") return null;
   const [name, rawProps] = node;
-  const children = node.length > 2 ? renderNodes(node as unknown as CompactNode[], key, 2) : undefined;
+  const children = node.length > 2 ? renderNodes(node as unknown as CompactNode[], key, options, 2) : undefined;
   if (Object.hasOwn(COMPONENTS, name)) {
     const props = safeComponentProps(name, rawProps);
     if (!props) return null;
@@ -66,6 +68,12 @@ function renderNode(node: CompactNode, key: string): ReactNode {
       }
     } else if (prop === "align") {
       props.className = ALIGN[String(value)];
+    } else if (prop === "id") {
+      // Only the section ids compactTree gives headings (never an id that could clash with the page's own).
+      if (options.anchors && typeof value === "string" && SECTION_ID.test(value)) {
+        props.id = value;
+        props["data-section"] = "";
+      }
     } else {
       props[prop] = value;
     }
@@ -80,7 +88,11 @@ function renderNode(node: CompactNode, key: string): ReactNode {
   return createElement(name, props, children);
 }
 
-/** Renders a compiled lesson (serialised with serializeTree) with React: allowlisted elements, components by name. */
-export function LessonBody({ source }: { source: string }) {
-  return <div className="lesson-body">{renderNodes(parseTree(source), "n")}</div>;
+/**
+ * Renders a compiled lesson (serialised with serializeTree) with React: allowlisted elements, components
+ * by name. With `anchors`, headings carry their section ids (one lesson per page: a page showing both
+ * languages side by side leaves them out, ids being unique).
+ */
+export function LessonBody({ source, anchors = false }: { source: string; anchors?: boolean }) {
+  return <div className="lesson-body">{renderNodes(parseTree(source), "n", { anchors })}</div>;
 }

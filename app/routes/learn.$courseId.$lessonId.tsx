@@ -12,6 +12,7 @@ import { answerKnowledgeCheck, markLessonOpened, markLessonRead } from "~/learni
 import { lessonView } from "~/learning/views.server";
 import { LessonBody } from "~/mdx/lesson-body";
 import { LessonProvider } from "~/mdx/lesson-context";
+import { PhraseText } from "~/mdx/phrase-text";
 import { CsrfInput, useCsrfToken } from "~/ui/csrf-input";
 import { ErrorPage } from "~/ui/error-page";
 import { StatusBadge } from "~/ui/progress-bar";
@@ -167,13 +168,17 @@ export default function LessonPage() {
           <span>{t("learning.minutes", { count: lesson.minutes })}</span>
           <StatusBadge status={status} />
         </p>
-        <h1 className="mt-2 text-3xl font-bold leading-tight tracking-tight text-slate-900">{lesson.title}</h1>
-        <p className="auto-phrase mt-3 text-lg text-slate-700">{lesson.summary}</p>
+        <h1 className="phrases mt-2 text-3xl font-bold leading-tight tracking-tight text-slate-900">
+          <PhraseText text={lesson.shownTitle} />
+        </h1>
+        <p className="phrases mt-3 text-lg text-slate-700">
+          <PhraseText text={lesson.summary} />
+        </p>
       </header>
       <LessonProvider
         value={{ questions: data.questions, terms: data.terms, answeredCorrectly: data.answeredCorrectly, answerAction: location.pathname }}
       >
-        <LessonBody source={lesson.body} />
+        <LessonBody source={lesson.body} anchors />
       </LessonProvider>
       <div ref={endRef} data-testid="lesson-end" />
       <section className="mt-10 rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-live="polite" data-testid="lesson-status">

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import type { Permission } from "~/auth/permissions";
 import { formatPersonName } from "~/i18n/format";
 import { CsrfInput } from "./csrf-input";
+import { currentSection, placeUrl } from "./reading-place";
 import { Toast } from "./toast";
 import { useLanguage, useRootData } from "./use-viewer";
 
@@ -32,11 +33,27 @@ export function LanguageSwitch() {
   const language = useLanguage();
   const location = useLocation();
   const other = language === "ja" ? "en" : "ja";
+  const here = location.pathname + location.search;
   return (
-    <Form method="post" action="/language" reloadDocument className="contents">
+    <Form
+      method="post"
+      action="/language"
+      reloadDocument
+      className="contents"
+      onSubmit={(event) => {
+        // Come back to the section being read: lesson headings have the same ids in both languages.
+        // (Without JavaScript the switch returns to the top of the same page.)
+        const headings = [...document.querySelectorAll<HTMLElement>("[data-section]")].map((h) => ({
+          id: h.id,
+          top: h.getBoundingClientRect().top,
+        }));
+        const target = event.currentTarget.elements.namedItem("redirectTo");
+        if (target instanceof HTMLInputElement) target.value = placeUrl(here, currentSection(headings));
+      }}
+    >
       <CsrfInput />
       <input type="hidden" name="language" value={other} />
-      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <input type="hidden" name="redirectTo" value={here} />
       <button
         type="submit"
         className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600"

@@ -52,7 +52,8 @@ describe("lesson progress", () => {
     await publish();
     const user = await createUser();
     const first = await answer(user.id, "l1", "q1", ["a"]);
-    expect(first).toEqual({ kind: "incorrect", questionId: "q1", attempt: 1, hint: "レッスンの最初の節を読み直しましょう。", reveal: null });
+    // Japanese hints and explanations come with their phrase breaks (U+2063, shown as <wbr>).
+    expect(first).toEqual({ kind: "incorrect", questionId: "q1", attempt: 1, hint: "レッスンの\u2063最初の\u2063節を\u2063読み直しましょう。", reveal: null });
     expect(JSON.stringify(first)).not.toContain("bだから");
     const second = await answer(user.id, "l1", "q1", ["c"]);
     expect(second).toMatchObject({ kind: "incorrect", attempt: 2, reveal: { key: ["b"], explanation: "bだからです。" } });

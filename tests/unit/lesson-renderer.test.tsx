@@ -5,7 +5,10 @@ import { I18nextProvider, initReactI18next } from "react-i18next";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { MdxNode } from "~/content/types";
 import { i18nConfig } from "~/i18n/config";
-import { BREAK, compactTree, parseTree, serializeTree } from "~/mdx/compact";
+import fs from "node:fs";
+import path from "node:path";
+import { compileLesson } from "~/content/mdx-compile";
+import { BREAK, compactTree, parseTree, serializeTree, type CompactNode } from "~/mdx/compact";
 import { COMPONENT_NAMES, COMPONENT_SPECS, safeComponentProps } from "~/mdx/allowlist";
 import { COMPONENTS } from "~/mdx/components";
 import { LessonBody } from "~/mdx/lesson-body";
@@ -32,20 +35,20 @@ const context: LessonContextValue = {
 };
 
 /** Renders a lesson inside a Remix route (the knowledge check uses a fetcher and the root's CSRF token). */
-function render(nodes: MdxNode[]): string {
-  return renderSource(serializeTree(nodes));
+function render(nodes: MdxNode[], options: { anchors?: boolean; context?: LessonContextValue } = {}): string {
+  return renderSource(serializeTree(nodes), options);
 }
 
 /** Renders a stored tree as given: what an older release or a tampered database row may hold. */
-function renderSource(source: string): string {
+function renderSource(source: string, options: { anchors?: boolean; context?: LessonContextValue } = {}): string {
   const Stub = createRemixStub([
     {
       id: "root",
       path: "/",
       loader: () => ({ csrfToken: "t" }),
       Component: () => (
-        <LessonProvider value={context}>
-          <LessonBody source={source} />
+        <LessonProvider value={options.context ?? context}>
+          <LessonBody source={source} anchors={options.anchors} />
         </LessonProvider>
       ),
     },
@@ -116,6 +119,51 @@ describe("the lesson renderer", () => {
     expect(html).toContain("Risky example");
     expect(html).toContain("Vague prompt");
     expect(html).toMatch(/Do<\/p>.*Yes/s);
+  });
+
+  it("gives headings section ids by position, rendered only on a one-lesson page and never any other id", () => {
+    const tree = [el("h2", {}, text("First")), el("Callout", { type: "info" }, el("h3", {}, text("Inside"))), el("h2", {}, text("Second"))];
+    expect(render(tree, { anchors: true })).toMatch(
+      /<h2 id="section-1" data-section="">First<\/h2>.*<h3 id="section-2" data-section="">Inside<\/h3>.*<h2 id="section-3" data-section="">Second<\/h2>/s,
+    );
+    expect(render(tree)).not.toContain("section-");
+    const tampered = JSON.stringify([["h2", { id: "main" }, "x"], ["p", { id: "section-1" }, "y"]]);
+    expect(renderSource(tampered, { anchors: true })).toBe("<div class=\"lesson-body\"><h2>x</h2><p>y</p></div>");
+  });
+
+  it("numbers the headings of every shipped lesson the same way in English and Japanese", () => {
+    const root = path.resolve("content/courses");
+    const headings = (nodes: CompactNode[]): string[] =>
+      nodes.flatMap((n) => (typeof n === "string" ? [] : [...(/^h[2-4]$/.test(n[0]) && n[1] ? [`${n[0]}#${n[1].id}`] : []), ...headings(n.slice(2) as CompactNode[])]));
+    let lessons = 0;
+    for (const course of fs.readdirSync(root)) {
+      for (const file of fs.readdirSync(path.join(root, course)).filter((f) => f.endsWith(".en.mdx"))) {
+        const compiled = (lang: "en" | "ja") => {
+          const name = file.replace(".en.mdx", `.${lang}.mdx`);
+          return compactTree(compileLesson(fs.readFileSync(path.join(root, course, name), "utf8"), { file: name, lang }).tree);
+        };
+        const en = headings(compiled("en"));
+        expect(en.length, file).toBeGreaterThan(0);
+        expect(headings(compiled("ja")), file).toEqual(en);
+        lessons += 1;
+      }
+    }
+    expect(lessons).toBeGreaterThan(10);
+  }, 60_000);
+
+  it("shows a knowledge check's and a glossary pop-up's phrase breaks as <wbr>, the same on every render", () => {
+    const ja: LessonContextValue = {
+      ...context,
+      questions: { q1: { id: "q1", type: "single", stem: `どれを${BREAK}選びますか`, options: [{ id: "a", text: `社内規程を${BREAK}検索する` }] } },
+      terms: { llm: { id: "llm", term: "大規模言語モデル", definition: `次の${BREAK}言葉を${BREAK}予測します。` } },
+    };
+    const tree = [el("p", {}, el("Term", { id: "llm" }, text("LLM"))), el("KnowledgeCheck", { id: "q1" })];
+    const html = render(tree, { context: ja });
+    expect(html).toContain("どれを<wbr/>選びますか");
+    expect(html).toContain("社内規程を<wbr/>検索する");
+    expect(html).toContain("次の<wbr/>言葉を<wbr/>予測します。");
+    expect(html).not.toContain(BREAK);
+    expect(render(tree, { context: ja })).toBe(html);
   });
 
   it("never sends an answer key: the check shows only stem and options", () => {
