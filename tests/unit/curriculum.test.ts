@@ -27,7 +27,8 @@ describe("the shipped curriculum", () => {
   it("has the three courses with 4, 5 and at least 10 lessons of 5–10 minutes", () => {
     const lessons = (id: string) => bundle.courses.find((c) => c.id === id)?.lessons.length;
     expect(lessons("genai-basics")).toBe(4);
-    expect(lessons("safe-use")).toBe(5);
+    // Issue 12 point 12: department scenarios, insider information, trade secrets, portraits, agents and connectors.
+    expect(lessons("safe-use")).toBe(7);
     // Issue 12 point 13: the whole G検定 2024 syllabus, about twelve lessons (eight technical ones, the rest law and ethics).
     expect(lessons("ai-foundations")).toBeGreaterThanOrEqual(10);
     for (const l of bundle.lessons) {
@@ -50,6 +51,26 @@ describe("the shipped curriculum", () => {
     for (const l of prompting) {
       expect(has(l.body.en, "Example") || has(l.body.en, "DoDont"), l.id).toBe(true);
       expect(has(l.body.ja, "Example") || has(l.body.ja, "DoDont"), l.id).toBe(true);
+    }
+  });
+
+  // Issue 12 point 12: safe-use teaches, in both languages, and examines the topics that department work brings.
+  it("teaches and examines insider information, trade secrets, portrait rights and AI agents in safe-use", () => {
+    const flat = (nodes: readonly MdxNode[]): string =>
+      nodes.map((n) => (n.type === "text" ? n.value : `${Object.values(n.props).join(" ")} ${flat(n.children)}`)).join(" ");
+    const safeUse = bundle.lessons.filter((l) => l.courseId === "safe-use");
+    const ja = safeUse.map((l) => flat(l.body.ja)).join(" ");
+    const en = safeUse.map((l) => flat(l.body.en)).join(" ");
+    for (const term of ["金融商品取引法", "重要事実", "不正競争防止法", "営業秘密", "秘密管理性", "有用性", "非公知性", "肖像権", "パブリシティ権", "AIエージェント", "コネクター"]) {
+      expect(ja, term).toContain(term);
+    }
+    for (const term of ["Financial Instruments and Exchange Act", "material fact", "Unfair Competition Prevention Act", "trade secret", "portrait right", "publicity right", "least", "connector"]) {
+      expect(en.toLowerCase(), term).toContain(term.toLowerCase());
+    }
+    for (const department of ["Legal", "HR", "Sales and customer service", "PR and IR", "Engineering"]) expect(en, department).toContain(department);
+    const exam = examQuestions("safe-use");
+    for (const lesson of ["safe-by-department", "safe-agents-connectors"]) {
+      expect(exam.filter((q) => q.lesson === lesson).length, lesson).toBeGreaterThanOrEqual(3);
     }
   });
 
