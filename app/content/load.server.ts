@@ -41,6 +41,16 @@ import type {
 import { decodeUtf8, scanText, unsafeCodePoints } from "~/content/text-hygiene";
 import { optionLetterCitations } from "~/content/option-letters";
 import {
+  KEY_LONGEST_LIMIT,
+  MUCH_LONGER,
+  overKeyLongestLimit,
+  percent,
+  POOL_FACTOR,
+  questionStats,
+  type QuestionStats,
+  type StatsQuestion,
+} from "~/content/question-stats";
+import {
   compileTerminology,
   lessonVariants,
   terminologyConceptSchema,
@@ -99,7 +109,7 @@ export async function checkContent(dir: string): Promise<CheckResult> {
     );
   }
   const problems = sortProblems(checker.problems);
-  return { bundle: problems.some((p) => p.severity === "error") ? null : bundle, problems };
+  return { bundle: problems.some((p) => p.severity === "error") ? null : bundle, problems, stats: checker.stats };
 }
 
 /** Counts of a bundle, for summaries. */
@@ -124,6 +134,8 @@ export function questionHash(question: Pick<Question, "stem" | "options" | "expl
 
 class ContentChecker {
   readonly problems: Problem[] = [];
+  /** The question-bank figures (valid questions and tracks only), also when there are errors elsewhere. */
+  stats: QuestionStats = { banks: [], domains: [] };
   /** Every YAML file and lesson read, for the checks that look at all the words (terminology). */
   private readonly yamlFiles: YamlFile[] = [];
   private readonly lessonFiles: LessonFile[] = [];
@@ -178,6 +190,12 @@ class ContentChecker {
       this.uniqueIds(terminologyFile, "concepts", concepts, "concept");
       this.checkTerminology(compileTerminology(concepts.flatMap((c) => (c.data ? [c.data] : []))), terminologyFile.file);
     }
+
+    this.stats = questionStats(
+      statsQuestions(courses),
+      tracks.flatMap((t) => (t.data ? [t.data] : [])),
+    );
+    this.checkKeyCues(this.stats, courses);
 
     if (this.problems.some((p) => p.severity === "error")) return null;
     return this.bundle(domains, terms, courses, tracks, tools);
@@ -702,6 +720,14 @@ class ContentChecker {
             `The blueprint draws ${count} questions of ${domain} from only ${held} exam questions: a retake would repeat most of them`,
             `Hold at least ${count * 2} exam questions (use: exam) of ${domain} in the banks of ${banks}.`,
           );
+        } else if (held < count * POOL_FACTOR) {
+          this.warn(
+            "exam-pool-thin",
+            yaml.file,
+            at,
+            `The blueprint draws ${count} questions of ${domain} from ${held} exam questions: fewer than ${POOL_FACTOR} attempts without repeats`,
+            `Hold at least ${count * POOL_FACTOR} exam questions (use: exam) of ${domain} in the banks of ${banks} (${count * POOL_FACTOR - held} more).`,
+          );
         }
       });
       track.exam.minimums.forEach((minimum, index) => {
@@ -733,6 +759,44 @@ class ContentChecker {
           `Use the id of a file under tracks/: ${[...trackIds].join(", ") || "(none)"}.`,
         );
       });
+    }
+  }
+
+  /** Keys that give themselves away by their length (see question-stats.ts for the definitions). */
+  private checkKeyCues(stats: QuestionStats, courses: CourseFolder[]) {
+    const where = new Map<string, { bank: YamlFile; index: number; keyIndex: number }>();
+    for (const c of courses) {
+      if (!c.bank) continue;
+      for (const q of c.questions) {
+        if (q.data?.type !== "single") continue;
+        const answer = q.data.answer;
+        where.set(q.data.id, { bank: c.bank, index: q.index, keyIndex: q.data.options.findIndex((o) => o.id === answer) });
+      }
+    }
+    for (const bank of stats.banks) {
+      const folder = courses.find((c) => c.folder === bank.courseId);
+      if (!folder?.bank) continue;
+      for (const lang of LANGS) {
+        if (!overKeyLongestLimit(bank, lang)) continue;
+        this.warn(
+          "key-longest-share",
+          folder.bank.file,
+          folder.bank.locate(["questions"], "key"),
+          `In ${bank.keyLongest[lang]} of ${bank.single} single-choice questions (${percent(bank.keyLongestShare[lang])}) the ${LANG_NAME[lang]} key is the longest option; the limit is ${percent(KEY_LONGEST_LIMIT)}`,
+          "Learners who pick the longest option should not pass: lengthen distractors with plausible detail or shorten keys (npm run content:stats lists the banks).",
+        );
+      }
+      for (const cue of bank.muchLonger) {
+        const at = where.get(cue.id);
+        if (!at) continue;
+        this.warn(
+          "key-much-longer",
+          at.bank.file,
+          at.bank.locate(["questions", at.index, "options", at.keyIndex, "text", cue.lang]),
+          `The ${LANG_NAME[cue.lang]} key of question ${cue.id} is much longer than every distractor (${cue.key} characters against at most ${cue.distractor})`,
+          `Give the distractors comparable detail, or shorten the key: it should be under ${MUCH_LONGER.ratio}× the longest distractor or less than ${MUCH_LONGER.extra[cue.lang]} characters longer.`,
+        );
+      }
     }
   }
 
@@ -865,6 +929,27 @@ function isExamItem(value: unknown): boolean {
   if (value === null || typeof value !== "object") return false;
   const use = (value as { use?: unknown }).use;
   return use === undefined || use === "exam";
+}
+
+/** The valid questions of every bank, for the statistics (the course is its folder). */
+export function statsQuestions(courses: { folder: string; questions: Entry<QuestionEntry>[] }[]): StatsQuestion[] {
+  return courses.flatMap((c) =>
+    c.questions.flatMap(({ data: q }) =>
+      q
+        ? [
+            {
+              id: q.id,
+              courseId: c.folder,
+              use: q.use,
+              domain: q.domain,
+              type: q.type,
+              options: q.type === "truefalse" ? [] : q.options,
+              answer: q.type === "single" ? [q.answer] : q.type === "multiple" ? [...q.answer] : [String(q.answer)],
+            },
+          ]
+        : [],
+    ),
+  );
 }
 
 function rawId(value: unknown): string | null {

@@ -2,6 +2,7 @@
  * The shapes shared by the content checker (load + validate + compile), the publisher and the
  * renderer. Pure types: no runtime code.
  */
+import type { QuestionStats } from "~/content/question-stats";
 import type { Language } from "~/i18n/languages";
 
 export type { Language };
@@ -114,4 +115,9 @@ export type ContentBundle = {
   tools: Tool[];
 };
 
-export type CheckResult = { bundle: ContentBundle | null; problems: Problem[] };
+export type CheckResult = {
+  bundle: ContentBundle | null;
+  problems: Problem[];
+  /** Question-bank figures (npm run content:stats, the Authoring page), from the valid questions and tracks even when there are errors. */
+  stats?: QuestionStats;
+};

@@ -66,6 +66,8 @@ describe("the valid fixture", () => {
       ["in-005", "exam", "single", ["b"], 3], // use left out: exam
       ["in-006", "exam", "single", ["a"], 3],
       ["in-007", "exam", "truefalse", ["false"], 0],
+      ["in-008", "exam", "truefalse", ["true"], 0],
+      ["in-009", "exam", "truefalse", ["true"], 0],
     ]);
     expect(bundle.questions[0]!.hint).toEqual({ en: "Reread how it writes.", ja: "文章の書き方をもう一度読みましょう。" });
     expect(bundle.questions[1]!.hint).toBeNull();
@@ -319,15 +321,16 @@ describe("practice and exam questions", () => {
   });
 
   it("does not count a practice question of a blueprint domain towards its exam questions", async () => {
-    // safety holds three questions, but only two exam ones (in-005, in-007): a draw of 3 is too large.
-    const tooLarge = await withFixture((f) => f.replace(TRACK, "{ domain: safety, count: 1 }", "{ domain: safety, count: 3 }"));
-    const problem = expectError(tooLarge, "blueprint-too-large", TRACK, tooLarge.lineOf(TRACK, "count: 3"));
-    expect(problem.message).toContain("hold only 2 exam questions");
+    // safety holds four questions, but only three exam ones (in-005, in-007, in-009): a draw of 4 is too large.
+    const tooLarge = await withFixture((f) => f.replace(TRACK, "{ domain: safety, count: 1 }", "{ domain: safety, count: 4 }"));
+    const problem = expectError(tooLarge, "blueprint-too-large", TRACK, tooLarge.lineOf(TRACK, "count: 4"));
+    expect(problem.message).toContain("hold only 3 exam questions");
 
-    // Turning the exam question in-005 into practice leaves one exam question for a draw of 1.
-    const repeats = await withFixture((f) =>
-      f.replace(BANK, "  - id: in-005\n    domain: safety", "  - id: in-005\n    use: practice\n    domain: safety"),
-    );
+    // Turning the exam questions in-005 and in-009 into practice leaves one exam question for a draw of 1.
+    const repeats = await withFixture(async (f) => {
+      await f.replace(BANK, "  - id: in-005\n    domain: safety", "  - id: in-005\n    use: practice\n    domain: safety");
+      await f.replace(BANK, "  - id: in-009\n    domain: safety", "  - id: in-009\n    use: practice\n    domain: safety");
+    });
     expect(repeats.problems.map((p) => [p.code, p.file, p.line])).toEqual([
       ["blueprint-repeats", TRACK, repeats.lineOf(TRACK, "domain: safety, count: 1")],
     ]);
@@ -336,7 +339,8 @@ describe("practice and exam questions", () => {
   });
 
   it("counts exam questions of every course the track names, and only those", async () => {
-    // A second course with two more basics exam questions lets the starter track draw 2 of basics.
+    // A second course with three more basics exam questions lets the starter track draw 2 of basics
+    // from 6 (three times the draw).
     const result = await withFixture(async (f) => {
       await f.replace(TRACK, "{ domain: basics, count: 1 }", "{ domain: basics, count: 2 }");
       await f.replace(TRACK, "courses: [intro]", "courses: [intro, extra]");
@@ -370,7 +374,7 @@ const EXTRA_COURSE = [
 const EXTRA_LESSON = (title: string) =>
   ["---", "id: extra-one", `title: "${title}"`, "minutes: 5", `summary: "${title}."`, "---", "", "Text.", ""].join("\n");
 const EXTRA_BANK = (use: "exam" | "practice") =>
-  ["questions:", ...["ex-001", "ex-002"].flatMap((id) => [
+  ["questions:", ...["ex-001", "ex-002", "ex-003"].flatMap((id) => [
     `  - id: ${id}`,
     `    use: ${use}`,
     "    domain: basics",
@@ -390,18 +394,31 @@ describe("tracks and tools", () => {
   it("reports a blueprint asking for more questions than the banks hold, saying how many they hold", async () => {
     const result = await withFixture((f) => f.replace(TRACK, "{ domain: safety, count: 1 }", "{ domain: safety, count: 5 }"));
     const problem = expectError(result, "blueprint-too-large", TRACK, result.lineOf(TRACK, "domain: safety, count: 5"));
-    expect(problem.message).toContain("hold only 2");
+    expect(problem.message).toContain("hold only 3");
   });
 
   it("rejects a blueprint domain holding fewer than twice as many exam questions as it draws", async () => {
-    // basics holds two exam questions (in-004, in-006): drawing 2 would repeat them on every retake.
+    // basics holds three exam questions (in-004, in-006, in-008): drawing 2 would repeat most of them on every retake.
     const result = await withFixture((f) => f.replace(TRACK, "{ domain: basics, count: 1 }", "{ domain: basics, count: 2 }"));
     expect(result.problems.map((p) => [p.severity, p.code, p.file, p.line])).toEqual([
       ["error", "blueprint-repeats", TRACK, result.lineOf(TRACK, "count: 2")],
     ]);
-    expect(result.problems[0]!.message).toContain("from only 2 exam questions");
+    expect(result.problems[0]!.message).toContain("from only 3 exam questions");
     expect(result.problems[0]!.hint).toContain("at least 4 exam questions");
     expect(result.bundle).toBeNull();
+  });
+
+  it("warns, without failing, when a domain holds fewer than three times its draw in exam questions", async () => {
+    // Turning in-009 into practice leaves safety two exam questions for a draw of 1: two attempts, not three.
+    const result = await withFixture((f) =>
+      f.replace(BANK, "  - id: in-009\n    domain: safety", "  - id: in-009\n    use: practice\n    domain: safety"),
+    );
+    expect(result.problems.map((p) => [p.severity, p.code, p.file, p.line])).toEqual([
+      ["warning", "exam-pool-thin", TRACK, result.lineOf(TRACK, "domain: safety, count: 1")],
+    ]);
+    expect(result.problems[0]!.message).toContain("from 2 exam questions");
+    expect(result.problems[0]!.hint).toContain("at least 3 exam questions");
+    expect(result.bundle).not.toBeNull();
   });
 
   it("reports a blueprint domain that does not exist", async () => {

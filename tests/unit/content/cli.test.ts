@@ -48,7 +48,7 @@ describe("content:check command", () => {
     const { code, stdout, stderr } = await run(["--dir", VALID_FIXTURE]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe("✔ content is valid: 1 course, 2 lessons, 7 questions, 1 track, 1 tool, 2 terms");
+    expect(stdout.trim()).toBe("✔ content is valid: 1 course, 2 lessons, 9 questions, 1 track, 1 tool, 2 terms");
   }, 30_000);
 
   it("exits 1 and prints every problem as file:line:column with a hint", async () => {
@@ -75,7 +75,7 @@ describe("content:check command", () => {
 
     const valid = JSON.parse((await run(["--json", "--dir", VALID_FIXTURE])).stdout) as { ok: boolean; counts: Record<string, number> };
     expect(valid.ok).toBe(true);
-    expect(valid.counts).toMatchObject({ courses: 1, lessons: 2, questions: 7, tracks: 1, tools: 1, terms: 2 });
+    expect(valid.counts).toMatchObject({ courses: 1, lessons: 2, questions: 9, tracks: 1, tools: 1, terms: 2 });
   }, 30_000);
 
   it("prints no colour codes when stdout is not a terminal", async () => {
