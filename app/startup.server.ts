@@ -1,4 +1,5 @@
 import { closeDatabase, databaseHandle } from "#db/client.server";
+import { startAccessWorker, stopAccessWorker } from "~/access/access-worker.server";
 import { startExamSweep, stopExamSweep } from "~/assessment/exam-sweep.server";
 import { startAuthHousekeeping, stopAuthHousekeeping } from "~/auth/housekeeping.server";
 import { env, sessionSecret } from "~/env.server";
@@ -54,6 +55,7 @@ export async function startup(log: Log = console.log): Promise<ServerSettings> {
   }
   await startAuthHousekeeping(log);
   startExamSweep(log);
+  startAccessWorker(log);
   return settings;
 }
 
@@ -73,5 +75,6 @@ async function publishBundledContentIfNone(log: Log): Promise<void> {
 export async function shutdown(): Promise<void> {
   stopAuthHousekeeping();
   stopExamSweep();
+  await stopAccessWorker();
   await closeDatabase();
 }

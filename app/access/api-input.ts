@@ -55,3 +55,30 @@ export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
   return issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
 }
+
+export const MAX_EVENTS_LIMIT = 1000;
+export const DEFAULT_EVENTS_LIMIT = 100;
+
+/**
+ * `?after=<cursor>&limit=<n>` of the event feed. The cursor is the opaque string a previous answer
+ * gave as `nextCursor` (today a decimal sequence number); none starts at the beginning.
+ */
+export const eventsQuerySchema = z.instanceof(URLSearchParams).transform((params, ctx) => {
+  for (const name of ["after", "limit"]) {
+    if (params.getAll(name).length > 1) ctx.addIssue({ code: "custom", message: `${name} is given more than once` });
+  }
+  const after = params.get("after");
+  const limit = params.get("limit");
+  let afterSeq = 0;
+  if (after !== null && after !== "") {
+    if (!/^\d{1,15}$/.test(after)) ctx.addIssue({ code: "custom", message: "after is not a cursor from this feed (use the nextCursor of an earlier answer)" });
+    else afterSeq = Number(after);
+  }
+  let n = DEFAULT_EVENTS_LIMIT;
+  if (limit !== null) {
+    if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_EVENTS_LIMIT) {
+      ctx.addIssue({ code: "custom", message: `limit must be a whole number from 1 to ${MAX_EVENTS_LIMIT}` });
+    } else n = Number(limit);
+  }
+  return { after: afterSeq, limit: n };
+});

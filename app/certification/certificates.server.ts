@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { getDb, type Transaction } from "#db/client.server";
+import { markEntitlementsStale } from "~/access/entitlement-marks.server";
 import { personNameColumns, type PersonNameFields } from "~/org/person-name-columns.server";
 import { auditLog, certificateNumberSeq, certificates, courseExemptions, users } from "#db/schema";
 import type { Track } from "~/content/types";
@@ -73,6 +74,7 @@ async function insertCertificate(
     evidence: input.evidence ?? null,
     recordedById: input.recordedById ?? null,
   });
+  await markEntitlementsStale(tx, [input.userId]);
   return { id, number, validUntil: award.validUntil };
 }
 
@@ -218,6 +220,7 @@ export async function revokeCertificate(input: { certificateId: string; reason: 
       .update(certificates)
       .set({ revokedAt: now, revokedReason: input.reason, revokedById: input.actorId })
       .where(eq(certificates.id, row.id));
+    await markEntitlementsStale(tx, [row.userId]);
     await tx.insert(auditLog).values({
       actorId: input.actorId,
       action: "certificate.revoke",
