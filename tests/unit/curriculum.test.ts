@@ -107,9 +107,12 @@ describe("the shipped curriculum", () => {
 
     const practitioner = bundle.tracks.find((t) => t.id === "ai-practitioner")!;
     expect(practitioner.courses).toEqual(["genai-basics", "safe-use", "ai-foundations"]);
-    expect(practitioner.exam).toMatchObject({ timeLimitMinutes: 60, passPercent: 70 });
-    expect(practitioner.exam.minimums).toEqual([{ domains: ["law-contracts", "ethics-governance"], percent: 60 }]);
-    expect(practitioner.exam.blueprint.reduce((n, b) => n + b.count, 0)).toBe(60);
+    expect(practitioner.exam).toMatchObject({ timeLimitMinutes: 66, passPercent: 70 });
+    expect(practitioner.exam.minimums).toEqual([
+      { domains: ["law-contracts", "ethics-governance"], percent: 60 },
+      { domains: ["confidential-data-code"], percent: 60 },
+    ]);
+    expect(practitioner.exam.blueprint.reduce((n, b) => n + b.count, 0)).toBe(66);
     expect([practitioner.validityMonths, practitioner.recertificationWindowDays]).toEqual([24, 90]);
   });
 
