@@ -39,12 +39,17 @@ export function verifyUrl(baseUrl: string, code: string): string {
   return `${new URL(baseUrl).origin}/verify/${code}`;
 }
 
-export function issuerInfo(baseUrl: string, lang: Language): IssuerInfo {
-  return { baseUrl, name: text[lang].issuerName, description: text[lang].issuerDescription };
+/** The name certificates are issued under: the published organisation.yaml's issuerName, else the app's default. */
+export function issuerName(lang: Language, release: LoadedRelease | null = null): string {
+  return release?.bundle.organisation?.issuerName[lang] ?? text[lang].issuerName;
 }
 
-export function issuerProfileDocument(baseUrl: string, lang: Language) {
-  return buildIssuerProfileDocument(issuerInfo(baseUrl, lang));
+export function issuerInfo(baseUrl: string, lang: Language, release: LoadedRelease | null = null): IssuerInfo {
+  return { baseUrl, name: issuerName(lang, release), description: text[lang].issuerDescription };
+}
+
+export function issuerProfileDocument(baseUrl: string, lang: Language, release: LoadedRelease | null = null) {
+  return buildIssuerProfileDocument(issuerInfo(baseUrl, lang, release));
 }
 
 /** A track as an Open Badges achievement: its title as awarded, its summary while it is published. */
@@ -62,7 +67,7 @@ export function trackInfo(trackId: string, title: { en: string; ja: string }, re
 export function achievementDocument(baseUrl: string, trackId: string, lang: Language, release: LoadedRelease | null) {
   const track = release?.tracks.get(trackId);
   if (!track) return null;
-  return { "@context": [VC_V2_CONTEXT, OB_V3_CONTEXT], ...buildAchievement(trackInfo(track.id, track.title, release), lang, issuerInfo(baseUrl, lang)) };
+  return { "@context": [VC_V2_CONTEXT, OB_V3_CONTEXT], ...buildAchievement(trackInfo(track.id, track.title, release), lang, issuerInfo(baseUrl, lang, release)) };
 }
 
 /**
@@ -81,7 +86,7 @@ export async function certificateCredential(
   release: LoadedRelease | null,
 ): Promise<OpenBadgeCredential> {
   return buildOpenBadgeCredential({
-    issuer: issuerInfo(baseUrl, lang),
+    issuer: issuerInfo(baseUrl, lang, release),
     track: trackInfo(record.trackId, record.trackTitle, release),
     holder: {
       // The certificate's own random id: opaque, stable, and says nothing about the holder.
@@ -111,7 +116,7 @@ export async function certificateBadgeJwt(
 }
 
 /** The one-page A4 PDF in `lang`. */
-export function certificatePdf(record: CertificateRecord, lang: Language, baseUrl: string): Promise<Uint8Array> {
+export function certificatePdf(record: CertificateRecord, lang: Language, baseUrl: string, release: LoadedRelease | null = null): Promise<Uint8Array> {
   return renderCertificatePdf(
     {
       certificateNumber: record.number,
@@ -120,7 +125,7 @@ export function certificatePdf(record: CertificateRecord, lang: Language, baseUr
       passedAt: record.passedAt,
       validUntil: record.validUntil,
       status: record.status,
-      issuerName: text[lang].issuerName,
+      issuerName: issuerName(lang, release),
       verifyUrl: verifyUrl(baseUrl, record.verificationCode),
     },
     lang,

@@ -40,6 +40,7 @@ import type {
 } from "~/content/types";
 import { decodeUtf8, scanText, unsafeCodePoints } from "~/content/text-hygiene";
 import { optionLetterCitations } from "~/content/option-letters";
+import { organisationFileSchema, resolveOrganisation, type OrganisationValues } from "~/content/organisation";
 import {
   KEY_LONGEST_LIMIT,
   MUCH_LONGER,
@@ -172,10 +173,15 @@ class ContentChecker {
     const terms = this.listEntries(glossaryFile, "terms", glossaryTermSchema, false);
     const termIds = this.uniqueIds(glossaryFile, "terms", terms, "glossary term");
 
+    // -- organisation.yaml (optional): the company's values for <Org> and the certificates -------------
+    const organisationFile = await this.readYaml(ORGANISATION_FILE, false);
+    const organisation = organisationFile ? this.validate(organisationFile, organisationFileSchema)?.values ?? null : null;
+
     // -- courses --------------------------------------------------------------------------------------
     const courses: CourseFolder[] = [];
     for (const folder of await this.subfolders("courses")) courses.push(await this.readCourse(folder));
     this.checkCourses(courses, domainIds, termIds);
+    if (!organisationFile) this.checkOrgWithoutFile(courses);
 
     // -- tracks and tools -----------------------------------------------------------------------------
     const tracks = await this.readAll("tracks", trackSchema);
@@ -198,7 +204,7 @@ class ContentChecker {
     this.checkKeyCues(this.stats, courses);
 
     if (this.problems.some((p) => p.severity === "error")) return null;
-    return this.bundle(domains, terms, courses, tracks, tools);
+    return this.bundle(domains, terms, courses, tracks, tools, organisation);
   }
 
   // -- reading ----------------------------------------------------------------------------------------
@@ -762,6 +768,23 @@ class ContentChecker {
     }
   }
 
+  /** An <Org> needs organisation.yaml: without it, every use is an error. */
+  private checkOrgWithoutFile(courses: CourseFolder[]) {
+    for (const c of courses)
+      for (const pair of c.lessons)
+        for (const lesson of Object.values(pair.files))
+          for (const ref of lesson.compiled.references) {
+            if (ref.kind !== "Org") continue;
+            this.error(
+              "missing-file",
+              lesson.file,
+              ref,
+              `<Org value="${ref.id}"> needs ${ORGANISATION_FILE}, which is missing`,
+              `Create ${ORGANISATION_FILE} with the company's values in both languages (see docs/content-format.md), or remove the <Org>.`,
+            );
+          }
+  }
+
   /** Keys that give themselves away by their length (see question-stats.ts for the definitions). */
   private checkKeyCues(stats: QuestionStats, courses: CourseFolder[]) {
     const where = new Map<string, { bank: YamlFile; index: number; keyIndex: number }>();
@@ -810,7 +833,7 @@ class ContentChecker {
         `The preferred terms are in ${TERMINOLOGY_FILE} (concept ${hit.concept}); a variant inside a longer accepted phrase can be listed under its allow.`,
       );
     for (const yaml of this.yamlFiles) {
-      if (yaml.file === terminologyFile || yaml.file === "organisation.yaml") continue;
+      if (yaml.file === terminologyFile || yaml.file === ORGANISATION_FILE) continue;
       for (const hit of yamlVariants(yaml.raw, yaml.text, yaml.locate, terminology)) report(yaml.file, hit);
     }
     for (const lesson of this.lessonFiles) {
@@ -838,6 +861,7 @@ class ContentChecker {
     folders: CourseFolder[],
     trackFiles: { data: TrackFile | null }[],
     toolFiles: { data: ToolFile | null }[],
+    organisation: OrganisationValues | null,
   ): ContentBundle {
     const domains: Domain[] = domainEntries.flatMap((e) => (e.data ? [e.data] : []));
     const glossary: GlossaryTerm[] = termEntries.flatMap((e) => (e.data ? [e.data] : []));
@@ -859,7 +883,9 @@ class ContentChecker {
           title: { en: en.meta!.title, ja: ja.meta!.title },
           summary: { en: en.meta!.summary, ja: ja.meta!.summary },
           minutes: Math.max(en.meta!.minutes, ja.meta!.minutes),
-          body: { en: en.compiled.tree, ja: ja.compiled.tree },
+          body: organisation
+            ? { en: resolveOrganisation(en.compiled.tree, organisation, "en"), ja: resolveOrganisation(ja.compiled.tree, organisation, "ja") }
+            : { en: en.compiled.tree, ja: ja.compiled.tree },
           knowledgeChecks: [...en.compiled.knowledgeChecks],
           sourceHash: { en: sha256(en.source), ja: sha256(ja.source) },
           files: { en: en.file, ja: ja.file },
@@ -915,7 +941,7 @@ class ContentChecker {
       };
     });
 
-    return { domains, glossary, courses, lessons, questions, tracks, tools };
+    return { domains, glossary, courses, lessons, questions, tracks, tools, ...(organisation ? { organisation } : {}) };
   }
 }
 
@@ -923,6 +949,7 @@ class ContentChecker {
 
 const START: Position = { line: 1, column: 1 };
 const TERMINOLOGY_FILE = "terminology.yaml";
+const ORGANISATION_FILE = "organisation.yaml";
 
 /** A bank entry that blueprints may draw: `use` left out or `exam` (practice questions never are). */
 function isExamItem(value: unknown): boolean {

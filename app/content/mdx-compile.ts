@@ -29,7 +29,8 @@ const MAX_INDENT_COLUMNS = 120;
 const MAX_EMPHASIS_MARKERS_PER_BLOCK = 400;
 
 export type SourceSpan = { start: number; end: number };
-export type LessonReference = { kind: "KnowledgeCheck" | "Term"; id: string; line: number; column: number };
+/** `id` is the question or term id, or for Org the organisation value's key. */
+export type LessonReference = { kind: "KnowledgeCheck" | "Term" | "Org"; id: string; line: number; column: number };
 
 export type CompiledLesson = {
   /** The parsed YAML frontmatter (not yet trusted: `lessonFrontmatterSchema` problems are in `problems`). */
@@ -664,8 +665,8 @@ class LessonCompiler {
       this.error("component-structure", at, "A <Term> cannot contain another <Term>", "Mark up each term separately.");
       return [];
     }
-    if (name === "Term" && parent.inLink) {
-      this.error("component-structure", at, "A <Term> cannot be inside a link", "Put the <Term> outside the link text.");
+    if ((name === "Term" || name === "Org") && parent.inLink) {
+      this.error("component-structure", at, `A <${name}> cannot be inside a link`, `Put the <${name}> outside the link text.`);
       return [];
     }
 
@@ -753,8 +754,9 @@ class LessonCompiler {
     const result = element(name, props, body);
     if (name === "KnowledgeCheck" || name === "Term")
       this.references.push({ kind: name, id: String(props.id), line: at.line, column: at.column });
-    // A Term alone on its own line: keep it in a paragraph like the text around it would be.
-    if (name === "Term" && node.type === "mdxJsxFlowElement" && !parent.unwrapParagraph && !parent.phrasing)
+    if (name === "Org") this.references.push({ kind: name, id: String(props.value), line: at.line, column: at.column });
+    // A Term or Org alone on its own line: keep it in a paragraph like the text around it would be.
+    if ((name === "Term" || name === "Org") && node.type === "mdxJsxFlowElement" && !parent.unwrapParagraph && !parent.phrasing)
       return [element("p", {}, [result])];
     return [result];
   }

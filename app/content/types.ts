@@ -2,6 +2,7 @@
  * The shapes shared by the content checker (load + validate + compile), the publisher and the
  * renderer. Pure types: no runtime code.
  */
+import type { OrganisationValues } from "~/content/organisation";
 import type { QuestionStats } from "~/content/question-stats";
 import type { Language } from "~/i18n/languages";
 
@@ -113,6 +114,8 @@ export type ContentBundle = {
   questions: Question[];
   tracks: Track[];
   tools: Tool[];
+  /** The company's values of organisation.yaml; absent in releases made without one (the app's defaults apply). */
+  organisation?: OrganisationValues;
 };
 
 export type CheckResult = {

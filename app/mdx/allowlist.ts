@@ -6,6 +6,7 @@
  * hand a component `dangerouslySetInnerHTML`, `style`, `on…` handlers or a `javascript:` source.
  * Pure: no React, no file system.
  */
+import { ORGANISATION_KEYS } from "~/content/organisation";
 import { ID_PATTERN } from "~/content/schemas";
 import { checkFigureSrc } from "~/content/urls";
 
@@ -44,6 +45,8 @@ export const COMPONENT_SPECS = {
   Prompt: { props: {}, placement: "flow", parent: "Example", children: "markdown" },
   Response: { props: {}, placement: "flow", parent: "Example", children: "markdown" },
   KnowledgeCheck: { props: { id: { required: true, kind: "id" } }, placement: "flow", children: "none" },
+  /** A value of content/organisation.yaml in the lesson's language (filled in when the release is assembled). */
+  Org: { props: { value: { required: true, kind: "enum", values: ORGANISATION_KEYS } }, placement: "inline", children: "none" },
 } as const satisfies Record<string, ComponentSpec>;
 
 export type ComponentName = keyof typeof COMPONENT_SPECS;

@@ -166,6 +166,18 @@ export function Response({ children }: Props) {
   );
 }
 
+/**
+ * A value of the company's organisation.yaml (a contact, a policy name, an intranet link): the release
+ * fills in its text, or a link, in the lesson's language. A tree without it (an older release) shows nothing.
+ */
+export function Org({ value, children }: Props) {
+  return (
+    <span className="org-value" data-org={typeof value === "string" ? value : undefined}>
+      {children}
+    </span>
+  );
+}
+
 /** The React component of each allowlisted name (the same names as COMPONENT_SPECS, checked by the compiler). */
 export const COMPONENTS = {
   Callout,
@@ -179,4 +191,5 @@ export const COMPONENTS = {
   Prompt,
   Response,
   KnowledgeCheck,
+  Org,
 } as const satisfies Record<ComponentName, unknown>;

@@ -14,7 +14,8 @@ const ALIGN: Record<string, string> = { left: "text-left", center: "text-center"
 
 function safeHref(href: unknown): string | undefined {
   if (typeof href !== "string") return undefined;
-  return /^(https:\/\/|\/(?!\/)|#)/.test(href) ? href : undefined;
+  // mailto: and tel: come from organisation.yaml (an <Org> contact), checked by its schema.
+  return /^(https:\/\/|\/(?!\/)|#|mailto:[^\s@]+@[^\s@]+$|tel:\+?[0-9][0-9 -]*$)/.test(href) ? href : undefined;
 }
 
 /** Text with phrase-break points becomes text and <wbr> elements. */

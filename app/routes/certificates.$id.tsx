@@ -44,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       revokedAt: record.revokedAt?.toISOString() ?? null,
       revokedReason: record.revokedReason,
       holder: personNameOf(record.holder),
-      issuerName: issuerInfo(base, lang).name,
+      issuerName: issuerInfo(base, lang, release).name,
       verifyUrl: url,
       qrSvg: qrSvg(url, { label: QR_LABEL[lang] }),
     },

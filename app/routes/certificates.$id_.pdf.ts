@@ -3,6 +3,7 @@ import { requireUser } from "~/auth/session.server";
 import { certificatePdf, siteOrigin } from "~/certification/certificate-documents.server";
 import { attachmentDisposition, certificateFileName } from "~/certification/certificate-views";
 import { certificateOfHolder } from "~/certification/certificates.server";
+import { getCurrentRelease } from "~/content/release.server";
 import { isLanguage } from "~/i18n/config";
 import { requestLanguage } from "~/i18n/i18next.server";
 
@@ -13,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!record) throw new Response("Not found", { status: 404 });
   const asked = new URL(request.url).searchParams.get("lang");
   const lang = isLanguage(asked) ? asked : await requestLanguage(request);
-  const pdf = await certificatePdf(record, lang, siteOrigin(request));
+  const pdf = await certificatePdf(record, lang, siteOrigin(request), await getCurrentRelease());
   return new Response(new Uint8Array(pdf), {
     headers: {
       "Content-Type": "application/pdf",

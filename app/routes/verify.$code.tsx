@@ -6,6 +6,7 @@ import { issuerInfo, siteOrigin } from "~/certification/certificate-documents.se
 import { CertificateStatusIcon } from "~/certification/certificate-status";
 import { verificationView } from "~/certification/certificate-views";
 import { certificateByCode } from "~/certification/certificates.server";
+import { getCurrentRelease } from "~/content/release.server";
 import { requestLanguage } from "~/i18n/i18next.server";
 import { formatDate, formatDateTime, formatPersonName } from "~/i18n/format";
 import { pageTitle } from "~/i18n/meta";
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return data(
     {
       verification: verificationView(record, now),
-      issuerName: issuerInfo(siteOrigin(request), lang).name,
+      issuerName: issuerInfo(siteOrigin(request), lang, await getCurrentRelease()).name,
       checkedAt: now.toISOString(),
     },
     { headers: NO_INDEX },
