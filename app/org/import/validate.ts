@@ -7,6 +7,7 @@
  * still one row.
  */
 import { parse } from "csv-parse/sync";
+import { restoreCell } from "~/csv/csv-writer";
 import { LANGUAGES, type Language } from "~/i18n/languages";
 
 export const IMPORT_COLUMNS = [
@@ -195,7 +196,8 @@ export function validateImportText(text: string): ValidationResult {
     const cell = (column: ImportColumn, max = MAX_VALUE_LENGTH): string | null | typeof ABSENT | typeof REFUSED => {
       const i = index.get(column);
       if (i === undefined) return ABSENT;
-      const raw = record[i] ?? "";
+      // A cell our CSV export neutralised against formulas ('=…) reads back as written.
+      const raw = restoreCell(record[i] ?? "");
       if (CONTROL.test(raw) || BIDI.test(raw)) {
         error(row, "controlCharacter", column);
         rowOk = false;
