@@ -1,5 +1,5 @@
 import { API_SCOPES } from "#db/schema/access";
-import { MAX_BATCH_PAIRS } from "./api-input";
+import { DEFAULT_EVENTS_LIMIT, MAX_BATCH_PAIRS, MAX_EVENTS_LIMIT } from "./api-input";
 import { API_BURST, API_RATE_PER_SECOND } from "./rate-limit";
 
 /**
@@ -117,6 +117,31 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/events": {
+      get: {
+        operationId: "listEvents",
+        summary: "Entitlement changes after a cursor, oldest first (scope events:read)",
+        description:
+          "An ordered feed of changes to who may use which tool: granted (access starts or is extended), expiring-soon (the recertification " +
+          "window of the certificate access ends with has opened; once per end date), expired (dated when the certificate ran out, even if " +
+          "noticed later), revoked (a certificate revoked, or the person deactivated) and requirement-changed (a content release changed or " +
+          "withdrew the tool's requirement). Pass the answer's nextCursor as `after` on the next poll: events are numbered in the order they " +
+          "were committed, so a consumer never misses or double-counts one; changes that time alone brings (expiries) are recorded before the " +
+          "answer. With nothing new, nextCursor is the cursor you sent. Webhooks receive the same events.",
+        security: [{ bearer: ["events:read"] }],
+        parameters: [
+          { name: "after", in: "query", required: false, description: "A nextCursor from an earlier answer; none starts at the beginning.", schema: { type: "string", pattern: "^[0-9]{1,15}$" } },
+          { name: "limit", in: "query", required: false, description: `At most this many events (default ${DEFAULT_EVENTS_LIMIT}).`, schema: { type: "integer", minimum: 1, maximum: MAX_EVENTS_LIMIT } },
+        ],
+        responses: {
+          "200": json("The next events, the cursor to continue from, and whether more are waiting.", ref("EventPage")),
+          "400": problem("after is not a cursor of this feed, or limit is out of range."),
+          "401": bearerErrors["401"],
+          "403": problem("The token lacks the scope events:read."),
+          "429": bearerErrors["429"],
+        },
+      },
+    },
     "/api/v1/forward-auth/{toolId}": {
       get: {
         operationId: "forwardAuth",
@@ -218,6 +243,61 @@ export const openApiDocument = {
         required: ["user", "release", "tools"],
         additionalProperties: false,
         properties: { user: ref("Person"), release: { type: "integer" }, tools: { type: "array", items: ref("ToolDecision") } },
+      },
+      EventCertificate: {
+        type: "object",
+        required: ["trackId", "certificateId", "number", "validUntil"],
+        additionalProperties: false,
+        properties: { trackId: { type: "string" }, certificateId: { type: "string" }, number: { type: "string" }, validUntil: dateTime },
+      },
+      Event: {
+        type: "object",
+        required: ["cursor", "kind", "occurredAt", "recordedAt", "user", "tool", "allowed", "validUntil", "release", "cause", "certificates"],
+        additionalProperties: false,
+        properties: {
+          cursor: { type: "string", description: "This event's place in the feed." },
+          kind: { enum: ["granted", "expiring-soon", "expired", "revoked", "requirement-changed"] },
+          occurredAt: { ...dateTime, description: "When the change happened (for expired: when the certificate ran out)." },
+          recordedAt: { ...dateTime, description: "When Manabi recorded it." },
+          user: {
+            type: "object",
+            required: ["id", "email", "employeeNumber"],
+            additionalProperties: false,
+            properties: { id: { type: "string" }, email: { type: "string" }, employeeNumber: { type: ["string", "null"] } },
+          },
+          tool: { type: "string", description: "The tool id." },
+          allowed: { type: "boolean", description: "The entitlement after the change." },
+          validUntil: { oneOf: [dateTime, { type: "null" }], description: "While allowed: when access ends unless the person recertifies." },
+          release: { type: "integer", description: "The content release the change was decided under." },
+          cause: {
+            type: "string",
+            description:
+              "Why: certified, renewed, requirements-lowered, recertification-window, certificate-expired, certificate-revoked, inactive, requirements-raised, tool-withdrawn, not-certified, unknown-track.",
+          },
+          certificates: { type: "array", items: ref("EventCertificate"), description: "The valid certificates the new state rests on." },
+          previousValidUntil: { oneOf: [dateTime, { type: "null" }] },
+          missingTracks: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["trackId", "reason"],
+              additionalProperties: false,
+              properties: { trackId: { type: "string" }, reason: { enum: ["no-certificate", "certificate-expired", "certificate-revoked", "unknown-track"] } },
+            },
+          },
+          requiredTracks: { type: "array", items: { type: "string" } },
+          previousRequiredTracks: { type: "array", items: { type: "string" } },
+        },
+      },
+      EventPage: {
+        type: "object",
+        required: ["events", "nextCursor", "hasMore"],
+        additionalProperties: false,
+        properties: {
+          events: { type: "array", items: ref("Event") },
+          nextCursor: { type: "string", description: "Send it as `after` next time." },
+          hasMore: { type: "boolean", description: "More events are waiting: ask again at once." },
+        },
       },
       Problem: {
         type: "object",

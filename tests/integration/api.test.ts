@@ -13,6 +13,7 @@ import type { ContentBundle, Tool, Track } from "~/content/types";
 import * as access from "~/routes/api.v1.access";
 import * as batch from "~/routes/api.v1.access.batch";
 import * as forwardAuth from "~/routes/api.v1.forward-auth.$toolId";
+import * as eventsRoute from "~/routes/api.v1.events";
 import * as openapiRoute from "~/routes/api.v1.openapi[.]json";
 import * as personTools from "~/routes/api.v1.people.$person.tools";
 import { makeBundle } from "../helpers/content";
@@ -133,11 +134,19 @@ const ACCESS = "/api/v1/access";
 const BATCH = "/api/v1/access/batch";
 const TOOLS = "/api/v1/people/{person}/tools";
 const FORWARD = "/api/v1/forward-auth/{toolId}";
+const EVENTS = "/api/v1/events";
 
-/** Empties the token's bucket in this process, so the next request is over its rate. */
+/**
+ * Empties the token's bucket in this process, so the next request is over its rate. Drained as of a
+ * minute ahead, so a slow machine cannot refill it between here and the request.
+ */
+function drain(tokenId: string) {
+  const ahead = Date.now() + 60_000;
+  while (takeRate(tokenId, ahead).ok);
+}
 function exhaust(token: string) {
   return createApiToken({ name: token, scopes: ["access:read"] }, { id: null, via: "command-line" }).then((t) => {
-    while (takeRate(t.id).ok);
+    drain(t.id);
     return t.secret;
   });
 }
@@ -344,6 +353,31 @@ describe("GET /api/v1/forward-auth/{toolId} (the gateway contract)", () => {
       await conforms(res, FORWARD, "get");
     }
     expect((await check("chat", { "X-Forwarded-Email": "hanako.sato@example.com" }, eventsOnly)).status).toBe(403);
+  });
+});
+
+describe("GET /api/v1/events", () => {
+  const events = (query: string, token: string | null = eventsOnly) => callLoader(eventsRoute.loader, `${EVENTS}${query}`, {}, {}, token);
+
+  it("answers the feed with the certificate recorded above as a grant, and continues from a cursor", async () => {
+    const page = await conforms(await events("?limit=1000"), EVENTS, "get");
+    const grants = page.events.filter((e: { user: { id: string } }) => e.user.id === certified.id);
+    expect(grants.map((e: { kind: string; tool: string }) => `${e.kind}:${e.tool}`)).toEqual(["granted:chat"]);
+    expect(grants[0].certificates).toEqual([{ trackId: "t-safe", certificateId: certificate.id, number: certificate.number, validUntil: certificate.validUntil.toISOString() }]);
+    const rest = await conforms(await events(`?after=${page.nextCursor}`), EVENTS, "get");
+    expect(rest).toEqual({ events: [], nextCursor: page.nextCursor, hasMore: false });
+  });
+
+  it("400 for a cursor that is not one, 401 without a token, 403 without events:read, 429 past the rate", async () => {
+    expect(await conforms(await events("?after=next"), EVENTS, "get")).toMatchObject({ status: 400, code: "invalid-parameters" });
+    expect(await conforms(await events("?limit=5000"), EVENTS, "get")).toMatchObject({ status: 400, code: "invalid-parameters" });
+    expect(await conforms(await events("", null), EVENTS, "get")).toMatchObject({ status: 401, code: "unauthenticated" });
+    expect(await conforms(await events("", secret), EVENTS, "get")).toMatchObject({ status: 403, code: "insufficient-scope" });
+    const busy = await createApiToken({ name: "busy-feed", scopes: ["events:read"] }, { id: null, via: "command-line" });
+    drain(busy.id);
+    const res = await events("", busy.secret);
+    expect(Number(res.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+    expect(await conforms(res, EVENTS, "get")).toMatchObject({ status: 429, code: "rate-limited" });
   });
 });
 
