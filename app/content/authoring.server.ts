@@ -54,7 +54,14 @@ export async function draftStatus() {
   const result = await checkDraft();
   const errors = result.problems.filter((p) => p.severity === "error");
   const comparison = result.bundle ? await previewAgainstLatest(result.bundle) : null;
-  return { problems: result.problems, errors: errors.length, bundle: result.bundle, comparison };
+  return {
+    problems: result.problems,
+    errors: errors.length,
+    bundle: result.bundle,
+    comparison,
+    stats: result.stats ?? { banks: [], domains: [] },
+    organisation: result.organisation ?? null,
+  };
 }
 
 export type PublishDraftResult = { ok: false; errors: number } | ({ ok: true } & PublishResult);

@@ -110,7 +110,12 @@ export async function checkContent(dir: string): Promise<CheckResult> {
     );
   }
   const problems = sortProblems(checker.problems);
-  return { bundle: problems.some((p) => p.severity === "error") ? null : bundle, problems, stats: checker.stats };
+  return {
+    bundle: problems.some((p) => p.severity === "error") ? null : bundle,
+    problems,
+    stats: checker.stats,
+    organisation: checker.organisation,
+  };
 }
 
 /** Counts of a bundle, for summaries. */
@@ -137,6 +142,7 @@ class ContentChecker {
   readonly problems: Problem[] = [];
   /** The question-bank figures (valid questions and tracks only), also when there are errors elsewhere. */
   stats: QuestionStats = { banks: [], domains: [] };
+  organisation: OrganisationValues | null = null;
   /** Every YAML file and lesson read, for the checks that look at all the words (terminology). */
   private readonly yamlFiles: YamlFile[] = [];
   private readonly lessonFiles: LessonFile[] = [];
@@ -176,6 +182,7 @@ class ContentChecker {
     // -- organisation.yaml (optional): the company's values for <Org> and the certificates -------------
     const organisationFile = await this.readYaml(ORGANISATION_FILE, false);
     const organisation = organisationFile ? this.validate(organisationFile, organisationFileSchema)?.values ?? null : null;
+    this.organisation = organisation;
 
     // -- courses --------------------------------------------------------------------------------------
     const courses: CourseFolder[] = [];

@@ -123,4 +123,6 @@ export type CheckResult = {
   problems: Problem[];
   /** Question-bank figures (npm run content:stats, the Authoring page), from the valid questions and tracks even when there are errors. */
   stats?: QuestionStats;
+  /** The values of organisation.yaml when it is valid (also when other files have errors); null without one. */
+  organisation?: OrganisationValues | null;
 };

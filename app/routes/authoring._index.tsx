@@ -4,7 +4,9 @@ import { useTranslation } from "react-i18next";
 import { readForm } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/session.server";
 import { draftStatus, publishDraft } from "~/content/authoring.server";
+import { OrganisationValuesList } from "~/content/organisation-values";
 import { listReleases } from "~/content/publish.server";
+import { QuestionBankFigures } from "~/content/question-bank-figures";
 import { formatDateTime } from "~/i18n/format";
 import { pageTitle } from "~/i18n/meta";
 import { CsrfInput } from "~/ui/csrf-input";
@@ -19,6 +21,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [draft, releases] = await Promise.all([draftStatus(), listReleases()]);
   return {
     draft: { problems: draft.problems, errors: draft.errors, comparison: draft.comparison },
+    stats: draft.stats,
+    domainNames: Object.fromEntries((draft.bundle?.domains ?? []).map((d) => [d.id, d.name])),
+    organisation: draft.organisation,
     releases,
   };
 }
@@ -69,7 +74,7 @@ export default function Authoring() {
   const language = useLanguage();
   const viewer = useViewer();
   const navigation = useNavigation();
-  const { draft, releases } = useLoaderData<typeof loader>();
+  const { draft, stats, domainNames, organisation, releases } = useLoaderData<typeof loader>();
   const canPublish = viewer?.permissions.includes("publish:content") ?? false;
   const pending = draft.comparison && !draft.comparison.unchanged;
   return (
@@ -131,6 +136,26 @@ export default function Authoring() {
             <ProblemList problems={draft.problems} />
           </div>
         </div>
+      </section>
+
+      <section aria-labelledby="banks-heading" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <h2 id="banks-heading" className="text-lg font-semibold">
+          {t("authoring.banks.title")}
+        </h2>
+        <p className="mt-1 max-w-3xl text-sm text-slate-700">{t("authoring.banks.intro")}</p>
+        <QuestionBankFigures
+          stats={stats}
+          domainNames={Object.fromEntries(Object.entries(domainNames).map(([id, name]) => [id, name[language]]))}
+          language={language}
+        />
+      </section>
+
+      <section aria-labelledby="organisation-heading" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <h2 id="organisation-heading" className="text-lg font-semibold">
+          {t("authoring.organisation.title")}
+        </h2>
+        <p className="mt-1 max-w-3xl text-sm text-slate-700">{t("authoring.organisation.intro")}</p>
+        <OrganisationValuesList values={organisation} />
       </section>
 
       <section aria-labelledby="releases-heading">
