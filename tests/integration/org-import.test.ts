@@ -18,9 +18,10 @@ describe("applying an organisation file", () => {
   it("creates departments and people with their managers, employee numbers as text; a second run changes nothing", async () => {
     const p = prefix();
     const text = file(
-      `${p}001,山田,太郎,ヤマダ,タロウ,${p}.boss@example.com,${p}-S,営業部,,ja,true`,
-      `${p}002,髙﨑,花子,タカサキ,ハナコ,${p}.hanako@example.com,${p}-S,営業部,${p}001,en,true`,
+      // Reports before their managers: the import orders the inserts itself.
       `00${p}3,佐藤,次郎,サトウ,ジロウ,${p}.jiro@example.com,${p}-S,営業部,${p}002,,true`,
+      `${p}002,髙﨑,花子,タカサキ,ハナコ,${p}.hanako@example.com,${p}-S,営業部,${p}001,en,true`,
+      `${p}001,山田,太郎,ヤマダ,タロウ,${p}.boss@example.com,${p}-S,営業部,,ja,true`,
     );
     const outcome = await applyText(text, { via: "command-line", confirmDeactivations: true });
     expect(outcome).toMatchObject({ kind: "applied", summary: { created: 3, newDepartments: 1 } });

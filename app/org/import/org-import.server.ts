@@ -12,6 +12,8 @@ import { canonicalPlan, planImport, type Plan, type Snapshot } from "./plan";
 import { validateImportText, type ImportProblem } from "./validate";
 
 const BATCH = 1000;
+/** Rows per insert: 12 values each, within PostgreSQL's 65,535 parameters. */
+const INSERT_BATCH = 4000;
 /** A pending import older than this is discarded: HR uploads again to see a fresh dry run. */
 const PENDING_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
@@ -59,13 +61,14 @@ function count(problems: ImportProblem[]) {
   return { errors, warnings: problems.length - errors };
 }
 
-/** Checks decoded text against the people stored in `db` (a transaction when about to apply). */
-export async function analyseText(text: string, db: Db, actorId: string | null = null): Promise<Omit<Analysis, "encoding" | "text">> {
+/** Checks decoded text against the people stored (`snapshot`, or loaded from `db`: a transaction when about to apply). */
+export async function analyseText(text: string, source: Db | Snapshot, actorId: string | null = null): Promise<Omit<Analysis, "encoding" | "text">> {
   const validation = validateImportText(text);
   if (validation.problems.some((p) => p.severity === "error")) {
     return { problems: validation.problems, ...count(validation.problems), plan: null, hash: null };
   }
-  const { plan, problems: planProblems } = planImport(validation.rows, validation.columns, await loadSnapshot(db), { actorId });
+  const snapshot = "people" in source ? source : await loadSnapshot(source);
+  const { plan, problems: planProblems } = planImport(validation.rows, validation.columns, snapshot, { actorId });
   const problems = [...validation.problems, ...planProblems].sort((a, b) => a.row - b.row);
   const counts = count(problems);
   return counts.errors ? { problems, ...counts, plan: null, hash: null } : { problems, ...counts, plan, hash: planHash(plan) };
@@ -107,7 +110,7 @@ function chunks<T>(items: readonly T[], size = BATCH): T[][] {
  * are deactivated, never deleted, so their certificates and history stay.
  */
 export async function applyPlan(tx: Transaction, plan: Plan, snapshot: Snapshot, onProgress?: Progress): Promise<void> {
-  const total = plan.created.length * 2 + plan.changed.length + plan.deactivated.length;
+  const total = plan.created.length + plan.changed.length + plan.deactivated.length;
   let done = 0;
   const step = (n: number) => {
     done += n;
@@ -142,8 +145,8 @@ export async function applyPlan(tx: Transaction, plan: Plan, snapshot: Snapshot,
       .where(inArray(users.id, ids));
   }
 
-  // New people first without managers (a manager may come later in the file), then the links.
-  for (const chunk of chunks(created)) {
+  // New people managers first (the file has no cycles), each with their manager's id: one pass.
+  for (const chunk of chunks(managersFirst(created), INSERT_BATCH)) {
     await tx.insert(users).values(
       chunk.map((p) => ({
         id: p.id,
@@ -155,6 +158,7 @@ export async function applyPlan(tx: Transaction, plan: Plan, snapshot: Snapshot,
         givenNameKana: p.givenNameKana,
         employeeNumber: p.employeeNumber,
         departmentId: deptId(p.departmentCode),
+        managerId: managerId(p.managerEmployeeNumber),
         preferredLanguage: p.preferredLanguage,
         active: p.active,
       })),
@@ -183,18 +187,6 @@ export async function applyPlan(tx: Transaction, plan: Plan, snapshot: Snapshot,
     step(chunk.length);
   }
 
-  for (const chunk of chunks(created)) {
-    const withManager = chunk.filter((p) => p.managerEmployeeNumber !== null);
-    if (withManager.length) {
-      const values = sql.join(
-        withManager.map((p) => sql`(${p.id}, ${managerId(p.managerEmployeeNumber)})`),
-        sql`, `,
-      );
-      await tx.execute(sql`update users set manager_id = v.manager_id from (values ${values}) as v(id, manager_id) where users.id = v.id`);
-    }
-    step(chunk.length);
-  }
-
   for (const chunk of chunks(plan.deactivated)) {
     await tx
       .update(users)
@@ -207,6 +199,30 @@ export async function applyPlan(tx: Transaction, plan: Plan, snapshot: Snapshot,
       );
     step(chunk.length);
   }
+}
+
+/**
+ * New people ordered so that a manager who is also new comes before their reports (by depth in the
+ * chain; the file was checked for cycles), so each row can be inserted with its manager at once.
+ */
+export function managersFirst<T extends { employeeNumber: string; managerEmployeeNumber: string | null }>(people: readonly T[]): T[] {
+  const byNumber = new Map(people.map((p) => [p.employeeNumber, p]));
+  const depth = new Map<string, number>();
+  const depthOf = (start: T): number => {
+    const path: T[] = [];
+    let node: T | undefined = start;
+    while (node && !depth.has(node.employeeNumber)) {
+      path.push(node);
+      node = node.managerEmployeeNumber === null ? undefined : byNumber.get(node.managerEmployeeNumber);
+    }
+    let d = node ? depth.get(node.employeeNumber)! : -1;
+    for (const p of path.reverse()) depth.set(p.employeeNumber, ++d);
+    return depth.get(start.employeeNumber)!;
+  };
+  return people
+    .map((p, i) => ({ p, i, d: depthOf(p) }))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .map(({ p }) => p);
 }
 
 export type ApplyOutcome =
@@ -238,7 +254,7 @@ export async function applyText(
   try {
     return await getDb().transaction(async (tx) => {
       const snapshot = await loadSnapshot(tx);
-      const analysis = await analyseText(text, tx, options.actorId ?? null);
+      const analysis = await analyseText(text, snapshot, options.actorId ?? null);
       if (!analysis.plan) throw new Rollback({ kind: "invalid", analysis });
       if (analysis.plan.needsConfirmation && !options.confirmDeactivations) throw new Rollback({ kind: "needsConfirmation", plan: analysis.plan });
       await applyPlan(tx, analysis.plan, snapshot, options.onProgress);
@@ -307,7 +323,7 @@ export async function applyPendingImport(input: { id: string; actorId: string; c
       }
       if (claimed.content === null) throw new Rollback({ kind: "notFound" });
       const snapshot = await loadSnapshot(tx);
-      const analysis = await analyseText(claimed.content, tx, input.actorId);
+      const analysis = await analyseText(claimed.content, snapshot, input.actorId);
       if (!analysis.plan) throw new Rollback({ kind: "invalid", analysis });
       if (analysis.hash !== claimed.planHash) throw new Rollback({ kind: "changed" });
       if (analysis.plan.needsConfirmation && !input.confirmDeactivations) throw new Rollback({ kind: "needsConfirmation", plan: analysis.plan });
