@@ -14,6 +14,7 @@ import {
   mediaType,
   prefersHtml,
   refusal,
+  uploadBodyLimit,
   type Refusal,
 } from "./request-rules";
 import { logUnexpectedError, withRequestIds } from "./unexpected-errors";
@@ -170,7 +171,9 @@ export function refuseHostileRequests({ maxBodyBytes = MAX_BODY_BYTES }: { maxBo
 
       // An API endpoint that takes JSON (request-rules.ts): its own limit; the route parses the JSON.
       const jsonLimit = jsonBodyLimit(req.method, req.originalUrl);
-      const read = await readLimitedBody(req, jsonLimit ?? maxBodyBytes);
+      const uploadLimit = uploadBodyLimit(req.method, req.originalUrl, req.get("content-type"));
+      const limit = jsonLimit ?? uploadLimit ?? maxBodyBytes;
+      const read = await readLimitedBody(req, limit, Math.max(DRAIN_LIMIT, limit));
       if (read.kind === "aborted") return;
       if (read.kind === "tooLarge") {
         await sendRefusal(req, res, refusal("tooLarge"), read.drained ? {} : { Connection: "close" });

@@ -32,6 +32,22 @@ export function jsonBodyLimit(method: string, url: string): number | null {
   return Object.hasOwn(JSON_BODY_ROUTES, path) ? JSON_BODY_ROUTES[path]! : null;
 }
 
+/**
+ * Pages that take a file upload (multipart/form-data only), each with its own size limit. Other form
+ * posts to them, like every other page, keep MAX_BODY_BYTES. The path is matched exactly.
+ */
+export const UPLOAD_BODY_ROUTES: Readonly<Record<string, number>> = {
+  // The HR organisation import: a 50,000-person CSV is about 5 MB.
+  "/hr/import": 20 * 1024 * 1024,
+};
+
+/** The body limit of a multipart upload to a page that takes files, or null. */
+export function uploadBodyLimit(method: string, url: string, contentType: string | null | undefined): number | null {
+  if (method.toUpperCase() !== "POST" || mediaType(contentType) !== "multipart/form-data") return null;
+  const path = url.split("?")[0]!;
+  return Object.hasOwn(UPLOAD_BODY_ROUTES, path) ? UPLOAD_BODY_ROUTES[path]! : null;
+}
+
 export type RefusalReason =
   | "methodNotAllowed"
   | "crossSite"
@@ -115,7 +131,8 @@ export function checkRequestHead(head: RequestHead, maxBodyBytes = MAX_BODY_BYTE
     return refusal("unsupportedMediaType");
   }
   const declared = head.contentLength == null || head.contentLength === "" ? null : Number(head.contentLength);
-  if (declared !== null && !(declared <= (jsonLimit ?? maxBodyBytes))) return refusal("tooLarge");
+  const limit = jsonLimit ?? uploadBodyLimit(method, head.url, head.contentType) ?? maxBodyBytes;
+  if (declared !== null && !(declared <= limit)) return refusal("tooLarge");
   return null;
 }
 
