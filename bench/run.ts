@@ -1,49 +1,21 @@
 // `npm run bench`: the lesson page of the production build against PostgreSQL, next to a bare Node
 // server doing one indexed query, measured with autocannon on this machine. Prints a table and writes
 // bench/results/<date>.json. Needs the PostgreSQL server (DATABASE_URL, default 127.0.0.1:5432).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { buildIfNeeded } from "../scripts/build-if-needed.mjs";
+import { freePort, start, stop } from "./lib";
 
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 300);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = 16;
 const LESSON_PATH = "/learn/genai-basics/genai-what-is-it";
 const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function start(cmd: string[], env: Record<string, string>, ready: (url: string) => Promise<boolean>, url: string) {
-  const child = spawn(process.execPath, cmd, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  child.stdout?.on("data", (d) => (log += d));
-  child.stderr?.on("data", (d) => (log += d));
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`${cmd.join(" ")} exited:\n${log}`);
-    if (await ready(url).catch(() => false)) return child;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${cmd.join(" ")} did not start:\n${log}`);
-}
-
-async function stop(child: ChildProcess) {
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-}
 
 function cookiesOf(res: Response): string {
   return res.headers
@@ -209,7 +181,9 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+// `npm run bench -- access`: the access check instead (bench/access.ts).
+const run = process.argv[2] === "access" ? (await import("./access")).benchAccess : main;
+run().catch((error) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });
