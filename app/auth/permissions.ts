@@ -9,7 +9,7 @@ export const PERMISSIONS_BY_ROLE = {
   manager: ["read:report:team"],
   hr: ["read:report:company", "manage:assignments", "import:org", "export:report", "manage:certificates"],
   author: ["preview:content", "publish:content", "read:item-analysis"],
-  admin: ["manage:roles", "manage:tokens", "read:audit", "read:people"],
+  admin: ["manage:roles", "manage:tokens", "manage:webhooks", "read:audit", "read:people"],
 } as const satisfies Record<Role, readonly string[]>;
 
 export type Permission = (typeof PERMISSIONS_BY_ROLE)[Role][number];

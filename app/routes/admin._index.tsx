@@ -174,6 +174,9 @@ export default function AdminPeople() {
           <Link to="/admin/tokens" className="font-medium text-indigo-700 underline">
             {t("apiTokens.adminLink")}
           </Link>
+          <Link to="/admin/webhooks" className="font-medium text-indigo-700 underline">
+            {t("webhooks.adminLink")}
+          </Link>
         </p>
       </header>
       <Form method="get" className="flex max-w-lg items-end gap-2" role="search">
