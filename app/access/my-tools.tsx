@@ -2,7 +2,7 @@ import type { TFunction } from "i18next";
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatDate, formatDateTime } from "~/i18n/format";
-import { useLanguage } from "~/ui/use-viewer";
+import { useLanguage, useViewer } from "~/ui/use-viewer";
 import type { AccessDecision, NextStep, Reason, TrackDecision } from "./decision";
 
 /** One approved tool as "My AI tools" shows it, in the reader's language. */
@@ -158,6 +158,8 @@ function ToolCardView({ tool, view }: { tool: ToolCard; view: View }) {
   const language = useLanguage();
   const d = tool.decision;
   const headingId = `tool-${tool.id}`;
+  const permissions = useViewer()?.permissions ?? [];
+  const canSeeRoster = permissions.includes("read:report:company") || permissions.includes("read:report:team");
   return (
     <li
       className={`flex flex-col rounded-xl border bg-white p-6 shadow-sm ${d.allowed ? "border-emerald-300" : "border-slate-200"}`}
@@ -234,6 +236,13 @@ function ToolCardView({ tool, view }: { tool: ToolCard; view: View }) {
               ))}
             </ul>
           </section>
+        ) : null}
+        {canSeeRoster ? (
+          <p className="mt-auto text-sm">
+            <Link to={`/tools/${encodeURIComponent(tool.id)}/people`} className={linkClass} data-testid="roster-link">
+              {t("toolRoster.linkFromTool")}
+            </Link>
+          </p>
         ) : null}
       </article>
     </li>
