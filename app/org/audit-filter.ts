@@ -11,8 +11,8 @@ export type AuditKind = (typeof AUDIT_KINDS)[number];
 export const AUDIT_ACTIONS: Record<AuditKind, { actions: readonly string[]; prefix?: string }> = {
   publish: { actions: ["content.publish"] },
   roles: { actions: ["role.grant", "role.remove"] },
-  tokens: { actions: ["token.create", "token.revoke", "token.use"] },
-  accounts: { actions: ["user.create"] },
+  tokens: { actions: ["token.create", "token.revoke", "token.use"], prefix: "webhook." },
+  accounts: { actions: ["user.create", "org.import"] },
   certificates: { actions: ["certificate.revoke", "certificate.record-external", "exemption.grant"] },
   exports: { actions: [], prefix: "export." },
 };

@@ -21,6 +21,11 @@ export type AuditEntryView = {
     prefix: string | null;
     email: string | null;
     trackId: string | null;
+    /** A webhook's address; a tool's id for a tool roster export. */
+    url: string | null;
+    toolId: string | null;
+    /** Rows in an export. */
+    rows: string | null;
   };
 };
 
@@ -121,6 +126,9 @@ export async function listAuditEntries(filter: AuditFilter, pageSize = AUDIT_PAG
         prefix: text(d.prefix) ?? (r.targetId ? (tokenById.get(r.targetId)?.prefix ?? null) : null),
         email: text(d.email),
         trackId: text(d.trackId),
+        url: text(d.url),
+        toolId: r.targetType === "tool" ? text(r.targetId) : null,
+        rows: text(d.rows),
       },
     };
   });

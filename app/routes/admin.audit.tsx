@@ -28,6 +28,11 @@ const KNOWN_ACTIONS = new Set([
   "certificate.revoke",
   "certificate.record-external",
   "exemption.grant",
+  "org.import",
+  "webhook.create",
+  "webhook.disable",
+  "export.people",
+  "export.tool-roster",
 ]);
 
 function useDescribe() {
@@ -35,7 +40,7 @@ function useDescribe() {
   const language = useLanguage();
   return (entry: Omit<AuditEntryView, "createdAt"> & { createdAt: string | Date }) => {
     const d = entry.details;
-    const key = KNOWN_ACTIONS.has(entry.action) ? entry.action : "other";
+    const key = KNOWN_ACTIONS.has(entry.action) ? entry.action : entry.action.startsWith("export.") ? "export" : "other";
     return t(`admin.auditLog.actions.${key}`, {
       action: entry.action,
       role: d.role ? t(`roles.${d.role}`) : "—",
@@ -45,6 +50,9 @@ function useDescribe() {
       prefix: d.prefix ?? "—",
       email: d.email ?? "—",
       track: d.trackId ?? "—",
+      url: d.url ?? "—",
+      tool: d.toolId ?? "—",
+      count: Number(d.rows ?? 0),
     });
   };
 }

@@ -50,6 +50,9 @@ describe("the audit log filter", () => {
     expect(auditKindOf("token.revoke")).toBe("tokens");
     expect(auditKindOf("export.completion-csv")).toBe("exports");
     expect(auditKindOf("certificate.record-external")).toBe("certificates");
+    expect(auditKindOf("webhook.disable")).toBe("tokens");
+    expect(auditKindOf("org.import")).toBe("accounts");
+    expect(auditKindOf("export.people")).toBe("exports");
     expect(auditKindOf("something.else")).toBeNull();
   });
 });
