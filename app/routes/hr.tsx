@@ -21,6 +21,11 @@ export default function Page() {
           {t("hrCertificates.link")}
         </Link>
       </p>
+      <p className="text-center">
+        <Link to="/hr/import" className="font-semibold text-indigo-700 underline">
+          {t("orgImport.link")}
+        </Link>
+      </p>
     </div>
   );
 }
