@@ -47,7 +47,7 @@ const employeeNumber = (n: number) => `E${String(n).padStart(6, "0")}`;
  * certificates of ai-safe-use for 70% valid, 5% only expired, 3% only revoked (22% none), with an older
  * expired one beside the valid one for a tenth; ai-practitioner for 20% (valid), of whom a tenth expired.
  */
-async function seed(db: postgres.Sql, tokens: number) {
+export async function seed(db: postgres.Sql, tokens: number) {
   const bucket = (g: string) => `((${g}::bigint * 37) % 100)`;
   await db.unsafe(`
     insert into departments (id, code, name_ja, name_en)

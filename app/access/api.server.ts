@@ -5,7 +5,7 @@ import { getCurrentRelease } from "~/content/release.server";
 import { env } from "~/env.server";
 import type { AccessDecision } from "./decision";
 import { accessView, chunks, type ApiAccess, type ApiPerson } from "./api-views";
-import { toolDecision, toolDecisions } from "./decisions.server";
+import { isEmailKey, toolDecisionFor, toolDecisions } from "./decisions.server";
 import { authenticateBearer, takeRate, type ApiPrincipal } from "./tokens.server";
 
 /**
@@ -83,9 +83,6 @@ export async function requireApiToken(request: Request, scope: ApiScope): Promis
   return principal;
 }
 
-/** Email (any case) when the key holds an @, otherwise employee number. */
-const isEmailKey = (key: string) => key.includes("@");
-
 /** The people named by email or employee number, by the key as given; unknown keys are absent. */
 export async function findPeople(keys: readonly string[]): Promise<Map<string, ApiPerson>> {
   const emails = [...new Set(keys.filter(isEmailKey).map((k) => k.toLowerCase()))];
@@ -114,13 +111,15 @@ export type AccessResult =
   | { kind: "unknown-tool" }
   | { kind: "no-release" };
 
-/** May the person (email or employee number) use the tool now: the API's answer. */
+/**
+ * May the person (email or employee number) use the tool now: the API's answer. The person and their
+ * certificates come in one query; an unknown person is named before an unknown tool or a missing release.
+ */
 export async function accessFor(personKey: string, toolId: string, now = new Date()): Promise<AccessResult> {
-  const person = (await findPeople([personKey])).get(personKey);
-  if (!person) return { kind: "unknown-person" };
-  const result = await toolDecision(person.id, toolId, { now, nextSteps: true });
-  if (result.kind !== "decided") return result;
-  return { kind: "decided", access: await withTool(person, result.decision) };
+  const result = await toolDecisionFor({ key: personKey }, toolId, { now, nextSteps: true });
+  if (result.kind === "decided") return { kind: "decided", access: await withTool(result.person, result.decision) };
+  if (result.kind === "unknown-person") return result;
+  return (await findPeople([personKey])).has(personKey) ? result : { kind: "unknown-person" };
 }
 
 async function withTool(person: ApiPerson, decision: AccessDecision): Promise<ApiAccess> {

@@ -4,6 +4,7 @@ import { certificates, users } from "#db/schema";
 import { eligibilityByTrack } from "~/assessment/exams.server";
 import { getCurrentRelease, type LoadedRelease } from "~/content/release.server";
 import type { Tool } from "~/content/types";
+import type { ApiPerson } from "./api-views";
 import { decideAccess, nextStepFromEligibility, type AccessDecision, type CertificateInput, type NextStep } from "./decision";
 
 /**
@@ -16,12 +17,25 @@ import { decideAccess, nextStepFromEligibility, type AccessDecision, type Certif
  * release — a raised requirement, a new tool, a removed track — applies in every process within 2 s.
  */
 
-type Person = { active: boolean; certificatesByTrack: Map<string, CertificateInput[]> };
+/** A person by id, or by key: an email address (any case) when it holds an @, otherwise an employee number. */
+export type PersonRef = { id: string } | { key: string };
 
-/** The person's active flag and their certificates of the given tracks, in any state, in one query. */
-async function loadPerson(userId: string, trackIds: readonly string[]): Promise<Person | null> {
+export const isEmailKey = (key: string) => key.includes("@");
+
+type Person = ApiPerson & { certificatesByTrack: Map<string, CertificateInput[]> };
+
+function personCondition(ref: PersonRef) {
+  if ("id" in ref) return eq(users.id, ref.id);
+  return isEmailKey(ref.key) ? eq(sql`lower(${users.email})`, ref.key.toLowerCase()) : eq(users.employeeNumber, ref.key);
+}
+
+/** The person (found by id, email or employee number) and their certificates of the given tracks, in any state, in one query. */
+async function loadPerson(ref: PersonRef, trackIds: readonly string[]): Promise<Person | null> {
   const rows = await getDb()
     .select({
+      userId: users.id,
+      email: users.email,
+      employeeNumber: users.employeeNumber,
       active: users.active,
       id: certificates.id,
       number: certificates.number,
@@ -34,7 +48,7 @@ async function loadPerson(userId: string, trackIds: readonly string[]): Promise<
       certificates,
       and(eq(certificates.userId, users.id), trackIds.length > 0 ? inArray(certificates.trackId, [...trackIds]) : sql`false`),
     )
-    .where(eq(users.id, userId));
+    .where(personCondition(ref));
   if (rows.length === 0) return null;
   const certificatesByTrack = new Map<string, CertificateInput[]>();
   for (const r of rows) {
@@ -43,7 +57,8 @@ async function loadPerson(userId: string, trackIds: readonly string[]): Promise<
     list.push({ id: r.id, number: r.number, validUntil: new Date(r.validUntil), revokedAt: r.revokedAt ? new Date(r.revokedAt) : null });
     certificatesByTrack.set(r.trackId, list);
   }
-  return { active: rows[0]!.active, certificatesByTrack };
+  const { userId, email, employeeNumber, active } = rows[0]!;
+  return { id: userId, email, employeeNumber, active, certificatesByTrack };
 }
 
 function decideAll(person: Person, tools: readonly Tool[], release: LoadedRelease, now: Date, nextSteps?: ReadonlyMap<string, NextStep>) {
@@ -66,22 +81,23 @@ export type DecisionOptions = {
   nextSteps?: boolean;
 };
 
-async function decide(userId: string, pickTools: (release: LoadedRelease) => Tool[] | null, options: DecisionOptions) {
+async function decide(ref: PersonRef, pickTools: (release: LoadedRelease) => Tool[] | null, options: DecisionOptions) {
   const now = options.now ?? new Date();
   const release = await getCurrentRelease();
   if (!release) return { kind: "no-release" } as const;
   const tools = pickTools(release);
   if (!tools) return { kind: "unknown-tool" } as const;
-  const person = await loadPerson(userId, [...new Set(tools.flatMap((t) => t.requiredTracks))]);
+  const person = await loadPerson(ref, [...new Set(tools.flatMap((t) => t.requiredTracks))]);
   if (!person) return { kind: "unknown-person" } as const;
   let decisions = decideAll(person, tools, release, now);
   const missing = person.active && options.nextSteps ? missingTracks(decisions, release) : [];
   if (missing.length > 0) {
-    const eligibility = await eligibilityByTrack(release, userId, missing, now);
+    const eligibility = await eligibilityByTrack(release, person.id, missing, now);
     const steps = new Map([...eligibility].map(([trackId, e]) => [trackId, nextStepFromEligibility(e)]));
     decisions = decideAll(person, tools, release, now, steps);
   }
-  return { kind: "decided", release, decisions } as const;
+  const { certificatesByTrack: _certificates, ...found } = person;
+  return { kind: "decided", release, decisions, person: found } as const;
 }
 
 export type ToolDecisionResult =
@@ -92,11 +108,25 @@ export type ToolDecisionResult =
 
 /** May this person use this tool now, and why — under the current release. */
 export async function toolDecision(userId: string, toolId: string, options: DecisionOptions = {}): Promise<ToolDecisionResult> {
-  const result = await decide(userId, (release) => {
+  const result = await toolDecisionFor({ id: userId }, toolId, options);
+  return result.kind === "decided" ? { kind: "decided", decision: result.decision } : result;
+}
+
+/**
+ * The same for a person named by id, email or employee number, who is found in the same query as their
+ * certificates (the API's single check makes no separate look-up). When the release or the tool is
+ * missing the person is not looked up: the kind says so, not whether the person exists.
+ */
+export async function toolDecisionFor(
+  ref: PersonRef,
+  toolId: string,
+  options: DecisionOptions = {},
+): Promise<{ kind: "decided"; person: ApiPerson; decision: AccessDecision } | Exclude<ToolDecisionResult, { kind: "decided" }>> {
+  const result = await decide(ref, (release) => {
     const tool = release.tools.get(toolId);
     return tool ? [tool] : null;
   }, options);
-  return result.kind === "decided" ? { kind: "decided", decision: result.decisions[0]! } : result;
+  return result.kind === "decided" ? { kind: "decided", person: result.person, decision: result.decisions[0]! } : result;
 }
 
 export type ToolDecisionsResult =
@@ -106,7 +136,7 @@ export type ToolDecisionsResult =
 
 /** The decision for every tool of the current release's catalog, in catalog order. */
 export async function toolDecisions(userId: string, options: DecisionOptions = {}): Promise<ToolDecisionsResult> {
-  const result = await decide(userId, (release) => release.bundle.tools, options);
+  const result = await decide({ id: userId }, (release) => release.bundle.tools, options);
   if (result.kind === "unknown-tool") throw new Error("unreachable: every tool of the catalog is known");
   return result;
 }

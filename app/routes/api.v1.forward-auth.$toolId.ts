@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { findPeople, forwardAuthUserHeader, requireApiToken } from "~/access/api.server";
 import { personKey, toolId as toolIdSchema } from "~/access/api-input";
 import { denialText } from "~/access/api-views";
-import { toolDecision } from "~/access/decisions.server";
+import { toolDecisionFor } from "~/access/decisions.server";
 
 /**
  * GET /api/v1/forward-auth/<tool id> — the sub-request of a gateway (nginx `auth_request`, Traefik
@@ -19,12 +19,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!tool.success) return deny("not allowed: unknown tool");
   const key = personKey.safeParse(request.headers.get(header) ?? undefined);
   if (!key.success) return deny(`not allowed: no person in the ${header} header`);
-  const person = (await findPeople([key.data])).get(key.data);
-  if (!person) return deny("not allowed: unknown person");
-  const result = await toolDecision(person.id, tool.data);
+  // The person and their certificates in one query; an unknown person is named before an unknown tool.
+  const result = await toolDecisionFor({ key: key.data }, tool.data);
+  if (result.kind === "unknown-person" || (result.kind !== "decided" && !(await findPeople([key.data])).has(key.data))) {
+    return deny("not allowed: unknown person");
+  }
   if (result.kind === "unknown-tool") return deny("not allowed: unknown tool");
   if (result.kind !== "decided") return deny("not allowed: no content release published");
-  if (!result.decision.allowed) return deny(denialText(result.decision, person.active));
+  if (!result.decision.allowed) return deny(denialText(result.decision, result.person.active));
   const headers: Record<string, string> = { "Cache-Control": "no-store", "X-Manabi-Release": String(result.decision.release) };
   if (result.decision.validUntil) headers["X-Manabi-Valid-Until"] = result.decision.validUntil;
   return new Response(null, { status: 204, headers });

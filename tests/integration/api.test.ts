@@ -47,7 +47,7 @@ const DAY = 24 * 60 * 60 * 1000;
 let secret: string; // access:read
 let eventsOnly: string; // events:read only
 let revoked: string;
-let beforeRelease: { access: Response; batch: Response; tools: Response; forward: Response };
+let beforeRelease: { access: Response; accessUnknownPerson: Response; batch: Response; tools: Response; forward: Response; forwardUnknownPerson: Response };
 let certified: Awaited<ReturnType<typeof createUser>>;
 let certificate: { id: string; number: string; validUntil: Date };
 let learner: Awaited<ReturnType<typeof createUser>>;
@@ -64,9 +64,11 @@ beforeAll(async () => {
   // Before any release: nothing can be decided.
   beforeRelease = {
     access: await callLoader(access.loader, `/api/v1/access?user=E1001&tool=chat`),
+    accessUnknownPerson: await callLoader(access.loader, `/api/v1/access?user=E9999&tool=chat`),
     batch: await callAction(batch.action, { pairs: [{ user: "E1001", tool: "chat" }] }),
     tools: await callLoader(personTools.loader, `/api/v1/people/E1001/tools`, { person: "E1001" }),
     forward: await callLoader(forwardAuth.loader, `/api/v1/forward-auth/chat`, { toolId: "chat" }, { "X-Forwarded-Email": "hanako.sato@example.com" }),
+    forwardUnknownPerson: await callLoader(forwardAuth.loader, `/api/v1/forward-auth/chat`, { toolId: "chat" }, { "X-Forwarded-Email": "ghost@example.com" }),
   };
   await publishRelease(bundle, { id: null, name: "test" });
   const hr = await createUser({ roles: ["hr"] });
@@ -207,10 +209,13 @@ describe("GET /api/v1/access", () => {
   it("answers 404 for an unknown person or tool", async () => {
     expect(await conforms(await callLoader(access.loader, `${ACCESS}?user=nobody@example.com&tool=chat`), ACCESS, "get")).toMatchObject({ code: "unknown-person" });
     expect(await conforms(await callLoader(access.loader, `${ACCESS}?user=E1001&tool=nope`), ACCESS, "get")).toMatchObject({ code: "unknown-tool" });
+    // Both unknown: the person is named first.
+    expect(await conforms(await callLoader(access.loader, `${ACCESS}?user=nobody@example.com&tool=nope`), ACCESS, "get")).toMatchObject({ code: "unknown-person" });
   });
 
   it("answers 503 before any content release", async () => {
     expect(await conforms(beforeRelease.access, ACCESS, "get")).toMatchObject({ code: "no-release" });
+    expect(await conforms(beforeRelease.accessUnknownPerson, ACCESS, "get")).toMatchObject({ code: "unknown-person" });
   });
 });
 
@@ -335,6 +340,7 @@ describe("GET /api/v1/forward-auth/{toolId} (the gateway contract)", () => {
       ["code", { "X-Forwarded-Email": "hanako.sato@example.com" }, "not allowed: t-prac not certified"],
       ["chat", { "X-Forwarded-Email": "ghost@example.com" }, "not allowed: unknown person"],
       ["nope", { "X-Forwarded-Email": "hanako.sato@example.com" }, "not allowed: unknown tool"],
+      ["nope", { "X-Forwarded-Email": "ghost@example.com" }, "not allowed: unknown person"],
       ["chat", {}, "not allowed: no person in the x-forwarded-email header"],
     ];
     for (const [toolId, headers, reason] of cases) {
@@ -344,6 +350,7 @@ describe("GET /api/v1/forward-auth/{toolId} (the gateway contract)", () => {
     }
     expect((await (await callLoader(forwardAuth.loader, "/x", { toolId: "chat" }, {})).text()).length).toBeLessThan(200);
     expect(await beforeRelease.forward.text()).toBe("not allowed: no content release published\n");
+    expect(await beforeRelease.forwardUnknownPerson.text()).toBe("not allowed: unknown person\n");
   });
 
   it("401 without the gateway's token: the forwarded header alone is never trusted", async () => {
