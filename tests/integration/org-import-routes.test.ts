@@ -22,14 +22,14 @@ async function roles() {
 }
 
 /** A multipart upload as the page's form sends it. */
-async function upload(userId: string, csv: string | Uint8Array, fields: Record<string, string> = {}) {
+async function upload(userId: string, csv: string, fields: Record<string, string> = {}) {
   const cookie = await signedInCookie(userId);
   const csrf = await csrfFor(cookie);
   const form = new FormData();
   form.set("csrf", csrf.token);
   form.set("intent", "check");
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  form.set("file", new File([typeof csv === "string" ? new TextEncoder().encode(csv) : csv], "org.csv", { type: "text/csv" }));
+  form.set("file", new File([csv], "org.csv", { type: "text/csv" }));
   return new Request("http://localhost/hr/import", { method: "POST", body: form, headers: { Cookie: csrf.cookie } });
 }
 
