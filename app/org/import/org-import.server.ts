@@ -7,6 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { and, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { getDb, type Database, type Transaction } from "#db/client.server";
 import { auditLog, departments, orgImports, users } from "#db/schema";
+import { markEntitlementsStale } from "~/access/entitlement-marks.server";
 import { decodeImportFile, type ImportEncoding } from "./decode";
 import { canonicalPlan, planImport, type Plan, type Snapshot } from "./plan";
 import { validateImportText, type ImportProblem } from "./validate";
@@ -199,6 +200,12 @@ export async function applyPlan(tx: Transaction, plan: Plan, snapshot: Snapshot,
       );
     step(chunk.length);
   }
+
+  // Who may use which AI tool follows a person's status: the change feed decides them again.
+  await markEntitlementsStale(tx, [
+    ...plan.deactivated.map((p) => p.id),
+    ...plan.changed.filter((p) => p.changes.some((c) => c.field === "active")).map((p) => p.id),
+  ]);
 }
 
 /**
