@@ -158,24 +158,42 @@ async function sampleAnswers(get: (user: string, tool: string) => Promise<Respon
 
 type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
 
-/** The functions with the most self time in a .cpuprofile, with their share of the samples. */
-function topCosts(file: string, count = 15) {
+/** Where a function lives: the package under node_modules, the app's build, node's own modules, or native code. */
+function packageOf(url: string): string {
+  if (!url) return "(native: V8, system calls, GC)";
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  if (url.includes("/build/server/")) return "the app (build/server)";
+  if (url.startsWith("node:")) return "node core";
+  return path.basename(url);
+}
+
+/**
+ * The busy time of a .cpuprofile between two moments (ms after the profile began): the functions with
+ * the most self time, and self time by package. Idle time is left out, so shares are of the busy time.
+ */
+function topCosts(file: string, fromMs: number, toMs: number, count = 15) {
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
-  let total = 0;
+  const byPackage = new Map<string, number>();
+  let busy = 0;
+  let at = 0;
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
     const frame = byId.get(id)!.callFrame;
+    if (at < fromMs * 1000 || at > toMs * 1000 || frame.functionName === "(idle)") return;
     const where = frame.url ? `${frame.url.replace(/^file:\/\/.*?\/(node_modules|build)\//, "$1/")}:${frame.lineNumber + 1}` : "";
     const key = `${frame.functionName || "(anonymous)"} ${where}`.trim();
     self.set(key, (self.get(key) ?? 0) + delta);
-    total += delta;
+    const pkg = packageOf(frame.url);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + delta);
+    busy += delta;
   });
-  return [...self]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, count)
-    .map(([fn, us]) => ({ function: fn, selfMs: Math.round(us / 1000), share: us / total }));
+  const top = (map: Map<string, number>, n: number) =>
+    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, us]) => ({ name, selfMs: Math.round(us / 1000), share: us / busy }));
+  return { busyMs: Math.round(busy / 1000), functions: top(self, count), packages: top(byPackage, 10) };
 }
 
 export async function benchAccess() {
@@ -190,6 +208,7 @@ export async function benchAccess() {
   const profileDir = path.resolve("bench/results/profiles");
   try {
     const appPort = await freePort();
+    const spawnedAt = Date.now();
     const serverArgs = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "server.mjs"] : ["server.mjs"];
     const profilesBefore = new Set(PROFILE && fs.existsSync(profileDir) ? fs.readdirSync(profileDir) : []);
     // The server migrates the new database and publishes the bundled content before /readyz says ready.
@@ -236,11 +255,15 @@ export async function benchAccess() {
     const allowedShare = appAnswers.filter((a) => a.allowed).length / appAnswers.length;
 
     const full = `${CONNECTIONS} connections, ${DURATION} s`;
+    // Other work on the machine shares its cores with the servers, the database and autocannon.
+    const loadBefore = os.loadavg()[0]!;
     await measure(base, appPath, seeded.secrets, tools, { seconds: WARM_UP_SECONDS });
+    const measuredFrom = Date.now() - spawnedAt;
     console.log(`Measuring GET /api/v1/access at full load (${full})…`);
     const appFull = await measure(base, appPath, seeded.secrets, tools, { seconds: DURATION });
     console.log(`Measuring GET /api/v1/access at ${FIXED_RATE.toLocaleString("en")} requests/s (${DURATION} s)…`);
     const appFixed = await measure(base, appPath, seeded.secrets, tools, { seconds: DURATION, overallRate: FIXED_RATE });
+    const measuredTo = Date.now() - spawnedAt;
     await stop(app);
     children.pop();
 
@@ -275,7 +298,9 @@ export async function benchAccess() {
     const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
     const row = (name: string, m: Measurement) => [name, m.requestsPerSecond.toFixed(0), fmt(m.latencyP50), fmt(m.latencyP99), fmt(m.latencyMax), String(m.non2xx + m.errors)];
     console.log("");
+    const loadAfter = os.loadavg()[0]!;
     console.log(`${seeded.people.toLocaleString("en")} people, ${seeded.certificates.toLocaleString("en")} certificates, ${tools.length} tools; ${Math.round(allowedShare * 100)}% of sampled checks allowed; release ${release}`);
+    console.log(`Machine: ${os.cpus().length} CPUs, load average ${loadBefore.toFixed(1)} before the measurements and ${loadAfter.toFixed(1)} after`);
     printTable([
       ["", "requests/s", "p50 ms", "p99 ms", "max ms", "non-2xx/errors"],
       row("access API, full load", appFull),
@@ -299,19 +324,23 @@ export async function benchAccess() {
         (limited ? " (the limit was reached: raise BENCH_TOKENS)" : ""),
     );
 
-    let profile: { file: string; top: ReturnType<typeof topCosts> } | null = null;
+    let profile: ({ file: string } & ReturnType<typeof topCosts>) | null = null;
     if (PROFILE) {
       const file = fs.readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile") && !profilesBefore.has(f));
       if (file) {
-        profile = { file: path.join("bench/results/profiles", file), top: topCosts(path.join(profileDir, file)) };
-        console.log(`\nApp server CPU profile (${profile.file}), top self time:`);
-        for (const t of profile.top) console.log(`  ${(t.share * 100).toFixed(1).padStart(5)}%  ${t.function}`);
+        profile = { file: path.join("bench/results/profiles", file), ...topCosts(path.join(profileDir, file), measuredFrom, measuredTo) };
+        const pct = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
+        console.log(`\nApp server CPU profile (${profile.file}), the two measurements only: ${profile.busyMs} ms busy`);
+        console.log("By package (self time):");
+        for (const t of profile.packages) console.log(`  ${pct(t.share)}  ${t.name}`);
+        console.log("Top functions (self time):");
+        for (const t of profile.functions) console.log(`  ${pct(t.share)}  ${t.name}`);
       }
     }
 
     const out = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
+      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
       settings: { people: seeded.people, certificates: seeded.certificates, tools: tools.map((t) => t.id), tokens: TOKENS, connections: CONNECTIONS, durationSeconds: DURATION, fixedRate: FIXED_RATE, release },
       rateLimit: { perTokenPerSecond: RATE_PER_TOKEN, burst: 100, tokens: TOKENS, changed: false, responses429: limited },
       sampledAllowedShare: allowedShare,
