@@ -10,7 +10,7 @@ import { pageTitle } from "~/i18n/meta";
 import { dryRunView, type DryRunView } from "~/org/import/dry-run-view";
 import { analyseFile, applyPendingImport, createPendingImport } from "~/org/import/org-import.server";
 import { problemMessage } from "~/org/import/problem-message";
-import { IMPORT_COLUMNS } from "~/org/import/validate";
+import { IMPORT_COLUMNS } from "~/org/import/columns";
 import { countPeople } from "~/org/people-export.server";
 import { CsrfInput } from "~/ui/csrf-input";
 import { ErrorPage } from "~/ui/error-page";

@@ -10,20 +10,8 @@ import { parse } from "csv-parse/sync";
 import { restoreCell } from "~/csv/csv-writer";
 import { LANGUAGES, type Language } from "~/i18n/languages";
 
-export const IMPORT_COLUMNS = [
-  "employee_number",
-  "family_name",
-  "given_name",
-  "family_name_kana",
-  "given_name_kana",
-  "email",
-  "department_code",
-  "department_name",
-  "manager_employee_number",
-  "preferred_language",
-  "active",
-] as const;
-export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+export { IMPORT_COLUMNS, type ImportColumn } from "./columns";
+import { IMPORT_COLUMNS, type ImportColumn } from "./columns";
 
 export const REQUIRED_COLUMNS = ["employee_number", "family_name", "given_name", "email"] as const satisfies readonly ImportColumn[];
 
