@@ -240,17 +240,17 @@ function WebhookRow({ webhook }: { webhook: Webhook }) {
   const count = (n: number) => ({ count: n });
   return (
     <tr data-webhook={webhook.id}>
-      <td className="px-4 py-3 align-top">
+      <td className="min-w-[14rem] px-4 py-3 align-top">
         <span className="font-medium text-slate-900">{webhook.description}</span>
         <code className="block break-all font-mono text-xs text-slate-700">{webhook.url}</code>
       </td>
-      <td className="px-4 py-3 align-top text-slate-700">
+      <td className="min-w-[9rem] px-4 py-3 align-top text-slate-700">
         {formatDateTime(webhook.createdAt, language)}
         <span className="block text-xs text-slate-600">
           {webhook.creator ? formatPersonName(webhook.creator, language) : (webhook.createdBy ?? t("webhooks.list.unknownCreator"))}
         </span>
       </td>
-      <td className="px-4 py-3 align-top">
+      <td className="min-w-[10rem] px-4 py-3 align-top">
         <span className={`font-medium ${healthClass[health]}`} data-testid="webhook-health">
           {t(`webhooks.health.${health}`)}
         </span>
@@ -271,7 +271,7 @@ function WebhookRow({ webhook }: { webhook: Webhook }) {
           </span>
         ) : null}
       </td>
-      <td className="px-4 py-3 align-top text-slate-700">
+      <td className="min-w-[9rem] px-4 py-3 align-top text-slate-700">
         <span className="block">{t("webhooks.list.pending", count(webhook.pending))}</span>
         <span className="block">{t("webhooks.list.delivered", count(webhook.delivered))}</span>
         <span className="block text-xs text-slate-600">
