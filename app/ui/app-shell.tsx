@@ -1,9 +1,10 @@
 import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { Permission } from "~/auth/permissions";
 import { formatPersonName } from "~/i18n/format";
 import { CsrfInput } from "./csrf-input";
-import { currentSection, placeUrl } from "./reading-place";
+import { currentSection, PLACE_DWELL_MS, placeUrl } from "./reading-place";
 import { Toast } from "./toast";
 import { useLanguage, useRootData } from "./use-viewer";
 
@@ -28,12 +29,37 @@ function Logo() {
   );
 }
 
+/** Section headings of the page (lesson headings carry the same ids in both languages) and their tops. */
+function measureSections() {
+  return [...document.querySelectorAll<HTMLElement>("[data-section]")].map((h) => ({ id: h.id, top: h.getBoundingClientRect().top }));
+}
+
 export function LanguageSwitch() {
   const { t } = useTranslation();
   const language = useLanguage();
   const location = useLocation();
   const other = language === "ja" ? "en" : "ja";
   const here = location.pathname + location.search;
+  const button = useRef<HTMLButtonElement>(null);
+  // The section being read, remembered once the reader has stayed on it a moment while the header is
+  // out of view: scrolling back up to reach this button must not move the place to the top.
+  const place = useRef<string | null>(null);
+  useEffect(() => {
+    place.current = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onScroll = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if ((button.current?.getBoundingClientRect().bottom ?? 0) > 0) return;
+        place.current = currentSection(measureSections());
+      }, PLACE_DWELL_MS);
+    };
+    window.addEventListener("scroll", onScroll, { passive: true });
+    return () => {
+      window.removeEventListener("scroll", onScroll);
+      clearTimeout(timer);
+    };
+  }, [location.pathname]);
   return (
     <Form
       method="post"
@@ -41,21 +67,18 @@ export function LanguageSwitch() {
       reloadDocument
       className="contents"
       onSubmit={(event) => {
-        // Come back to the section being read: lesson headings have the same ids in both languages.
-        // (Without JavaScript the switch returns to the top of the same page.)
-        const headings = [...document.querySelectorAll<HTMLElement>("[data-section]")].map((h) => ({
-          id: h.id,
-          top: h.getBoundingClientRect().top,
-        }));
+        // Come back to the section being read (without JavaScript: to the top of the same page).
         const target = event.currentTarget.elements.namedItem("redirectTo");
-        if (target instanceof HTMLInputElement) target.value = placeUrl(here, currentSection(headings));
+        if (target instanceof HTMLInputElement) target.value = placeUrl(here, currentSection(measureSections()) ?? place.current);
       }}
     >
       <CsrfInput />
       <input type="hidden" name="language" value={other} />
-      <input type="hidden" name="redirectTo" value={here} />
+      {/* Uncontrolled: a re-render during the submit must not reset the place set above. */}
+      <input type="hidden" name="redirectTo" defaultValue={here} key={here} />
       <button
         type="submit"
+        ref={button}
         className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600"
         aria-label={t("language.switchToLabel")}
         lang={other}

@@ -4,6 +4,9 @@
  * Pure: the component measures the headings and passes their tops here.
  */
 
+/** How long the reader stays at a place before it counts as theirs (a quick scroll past does not). */
+export const PLACE_DWELL_MS = 700;
+
 /** A heading's id and the distance of its top from the top of the window (negative once scrolled past). */
 export type HeadingPosition = { id: string; top: number };
 

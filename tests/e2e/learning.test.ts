@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import YAML from "yaml";
 import { baseUrl, expectAccessible, launchBrowser, openSession, signIn, type Session } from "../helpers/browser";
@@ -26,6 +26,68 @@ function courses(): { id: string; lessons: string[] }[] {
 
 function clean(s: Session) {
   expect(s.consoleErrors).toEqual([]);
+}
+
+// Screenshots for people to look at, when asked for (SCREENSHOT_DIR=/some/dir).
+const shotDir = process.env.SCREENSHOT_DIR;
+async function shot(page: Page, name: string) {
+  if (!shotDir) return;
+  fs.mkdirSync(shotDir, { recursive: true });
+  await page.screenshot({ path: path.join(shotDir, `${name}.png`), fullPage: false });
+}
+
+/**
+ * How the browser laid out Japanese text inside the elements matching `selector`: every character that
+ * starts a line, and every break between two characters of one kanji, katakana or Latin run (検/索,
+ * 影/響, confide/ntial), or inside one of the given words (繰り/返して).
+ */
+async function lineBreaks(page: Page, selector: string, words: string[]) {
+  return page.evaluate(
+    ({ selector, words }) => {
+      const kanji = /[\u3005\u3400-\u4dbf\u4e00-\u9fff]/;
+      const katakana = /[\u30a1-\u30fa\u30fc-\u30ff]/;
+      const latin = /[A-Za-z0-9]/;
+      const starts: string[] = [];
+      const splits: string[] = [];
+      let checked = 0;
+      for (const root of document.querySelectorAll(selector)) {
+        const chars: { ch: string; top: number; bottom: number; block: Element | null }[] = [];
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const text = node.textContent ?? "";
+          // The box the text flows in: characters of different boxes (two options) are not neighbours.
+          let block = node.parentElement;
+          while (block && ["inline", "contents"].includes(getComputedStyle(block).display)) block = block.parentElement;
+          for (let i = 0; i < text.length; i++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const rect = range.getClientRects()[0];
+            if (!rect || rect.width === 0) continue;
+            chars.push({ ch: text[i]!, top: rect.top, bottom: rect.bottom, block });
+          }
+        }
+        const plain = chars.map((c) => c.ch).join("");
+        const lineStart = chars.map((c, i) => i > 0 && c.block === chars[i - 1]!.block && c.top >= chars[i - 1]!.bottom - 1);
+        checked += chars.length;
+        chars.forEach((c, i) => {
+          if (!lineStart[i]) return;
+          starts.push(c.ch);
+          const before = chars[i - 1]!.ch;
+          for (const script of [kanji, katakana, latin]) {
+            if (script.test(before) && script.test(c.ch)) splits.push(`${plain.slice(Math.max(0, i - 6), i)}/${plain.slice(i, i + 6)}`);
+          }
+        });
+        for (const word of words) {
+          for (let at = plain.indexOf(word); at >= 0; at = plain.indexOf(word, at + 1)) {
+            for (let k = at + 1; k < at + word.length; k++) if (lineStart[k]) splits.push(`${word}@${k - at}`);
+          }
+        }
+      }
+      return { checked, starts, splits };
+    },
+    { selector, words },
+  );
 }
 
 describe("a learner reads lessons", () => {
@@ -143,6 +205,114 @@ describe("a learner reads lessons", () => {
       expect(csp).not.toContain("unsafe-eval");
       clean(s);
     }
+  });
+});
+
+describe("Japanese that breaks between phrases, and a language switch that keeps the place", () => {
+  const LESSON = "/learn/safe-use/safe-confidential-data";
+  const WORDS = ["検索", "繰り返して", "間違える", "影響", "個人情報", "機密情報"];
+
+  it("breaks Japanese only between phrases in checks, explanations, pop-ups, tables and headings on a 390 px phone", async () => {
+    const s = await openSession(browser, "ja");
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    await signIn(s.page, "chihiro.murakami@example.com");
+    await s.page.goto(LESSON);
+    await s.page.waitForLoadState("networkidle");
+    // The break points are in the page as sent (server-rendered), not added in the browser.
+    const html = await (await s.context.request.get(LESSON)).text();
+    expect(html).toMatch(/<legend[^>]*>[^<]*<wbr\/>/);
+    for (const where of [".knowledge-check legend", ".knowledge-check label", ".lesson-body table", ".lesson-body h2", "h1"]) {
+      expect(await s.page.locator(`${where} wbr`).count(), where).toBeGreaterThan(0);
+    }
+    // Answer the checks: the explanations shown after a right answer carry their breaks too.
+    await answerChecks(s.page, "ja");
+    expect(await s.page.locator('[data-testid="check-result"] wbr').count()).toBeGreaterThan(0);
+
+    const regions = ".knowledge-check, .lesson-body table, .lesson-body h2, .lesson-body h3, main h1";
+    const layout = await lineBreaks(s.page, regions, WORDS);
+    expect(layout.checked).toBeGreaterThan(500);
+    expect(layout.splits).toEqual([]);
+    expect(layout.starts.filter((ch) => "、。，．）」』】ー".includes(ch))).toEqual([]);
+    expect(layout.starts.length).toBeGreaterThan(20);
+    // A table wider than the phone scrolls sideways instead of squeezing its words.
+    expect(await s.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await s.page.locator(".lesson-body table").first().scrollIntoViewIfNeeded();
+    await shot(s.page, "lesson-table-ja-390");
+    await s.page.locator(".knowledge-check").first().scrollIntoViewIfNeeded();
+    await shot(s.page, "lesson-check-ja-390");
+
+    // A glossary pop-up, opened by a tap: no line starts with 、 or 。 and no word is split.
+    const term = s.page.locator(".lesson-body button.term").first();
+    await term.scrollIntoViewIfNeeded();
+    await term.click();
+    const tip = s.page.locator('[role="tooltip"]:visible').first();
+    expect(await tip.locator("wbr").count()).toBeGreaterThan(0);
+    const tipLayout = await lineBreaks(s.page, '[role="tooltip"]:not(.hidden)', WORDS);
+    expect(tipLayout.checked).toBeGreaterThan(10);
+    expect(tipLayout.splits).toEqual([]);
+    expect(tipLayout.starts.filter((ch) => "、。，．）」』】ー".includes(ch))).toEqual([]);
+    await shot(s.page, "lesson-term-ja-390");
+    await expectAccessible(s.page);
+    clean(s);
+  });
+
+  it("switches language at the section being read and keeps the answered checks (with JavaScript)", async () => {
+    const s = await openSession(browser, "ja");
+    await signIn(s.page, "kei.kondo@example.com");
+    await s.page.goto(LESSON);
+    await answerChecks(s.page, "ja");
+    await s.page.waitForLoadState("networkidle");
+    // Read on into the fourth section (## 貼り付ける前にマスキングする).
+    await s.page.locator("#section-4").evaluate((el) => el.scrollIntoView());
+    await s.page.mouse.wheel(0, 150);
+    await expect.poll(() => s.page.evaluate(() => document.getElementById("section-4")!.getBoundingClientRect().top)).toBeLessThan(0);
+    expect(await s.page.locator("#section-4").textContent()).toContain("マスキング");
+    // The reader stays there a moment; reaching the switch at the top of the page scrolls back up.
+    await s.page.waitForTimeout(1500);
+
+    await s.page.getByRole("button", { name: "英語に切り替える" }).click();
+    await expect.poll(() => s.page.locator("html").getAttribute("lang")).toBe("en");
+    const url = new URL(s.page.url());
+    expect(url.pathname + url.hash).toBe(`${LESSON}#section-4`);
+    expect(await s.page.locator("#section-4").textContent()).toContain("Mask before you paste");
+    const top = () => s.page.evaluate(() => document.getElementById("section-4")!.getBoundingClientRect().top);
+    await expect.poll(top).toBeGreaterThanOrEqual(-5);
+    expect(await top()).toBeLessThan(120);
+    // The checks answered in Japanese show as answered in English.
+    const checks = s.page.locator(".knowledge-check");
+    expect(await checks.count()).toBeGreaterThan(0);
+    for (let i = 0; i < (await checks.count()); i++) expect(await checks.nth(i).textContent()).toContain("Answered correctly");
+    await shot(s.page, "lesson-switched-en-1280");
+
+    // And back again, still at the same section.
+    await s.page.mouse.wheel(0, 60);
+    await s.page.waitForTimeout(1500);
+    await s.page.getByRole("button", { name: "Switch to Japanese" }).click();
+    await expect.poll(() => s.page.locator("html").getAttribute("lang")).toBe("ja");
+    await expect.poll(top).toBeGreaterThanOrEqual(-5);
+    expect(await top()).toBeLessThan(120);
+    expect(await checks.first().textContent()).toContain("正解済み");
+    clean(s);
+  });
+
+  it("switches language on the same lesson without JavaScript", async () => {
+    const context = await browser.newContext({
+      baseURL: baseUrl(),
+      javaScriptEnabled: false,
+      locale: "ja-JP",
+      extraHTTPHeaders: { "Accept-Language": "ja-JP,ja;q=0.9" },
+      viewport: { width: 390, height: 844 },
+    });
+    const page = await context.newPage();
+    await signIn(page, "tomoko.ishii@example.com");
+    await page.goto(LESSON);
+    expect(await page.locator("html").getAttribute("lang")).toBe("ja");
+    expect(await page.locator("#section-4").textContent()).toContain("マスキング");
+    await page.getByRole("button", { name: "英語に切り替える" }).click();
+    await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
+    expect(new URL(page.url()).pathname).toBe(LESSON);
+    expect(await page.locator("#section-4").textContent()).toContain("Mask before you paste");
+    await context.close();
   });
 });
 
