@@ -178,4 +178,33 @@ describe("My AI tools in the browser", () => {
       await s.context.close();
     });
   }
+  for (const language of ["ja", "en"] as const) {
+    it(`HR sees who may use a tool, with the reason for each person who may not, and downloads it (${language})`, async () => {
+      const s = await openSession(browser, language);
+      await signIn(s.page, "hr@example.com");
+      await openTools(s.page, language);
+      await card(s.page, "chat-assistant").getByTestId("roster-link").click();
+      await s.page.waitForURL(/\/tools\/chat-assistant\/people$/);
+      await expect.poll(() => s.page.locator("h1").textContent()).toBe(language === "ja" ? "社内チャットアシスタントの利用可否" : "Who may use Chat assistant");
+      // The learner certified above is among those who may use it, until the certificate's date.
+      await s.page.getByRole("link", { name: language === "ja" ? /^利用できる人/ : /^May use it/ }).click();
+      await s.page.waitForURL(/show=allowed$/);
+      const row = s.page.getByTestId("roster").locator("tr", { hasText: LEARNER.email });
+      await expect.poll(() => row.textContent()).toMatch(language === "ja" ? /\d{4}年\d{1,2}月\d{1,2}日まで利用可（再認定の時期です）/ : /May use it until \d{1,2} [A-Z][a-z]+ \d{4} — recertification is due/);
+      await s.page.getByRole("link", { name: language === "ja" ? /^利用できない人/ : /^May not use it/ }).click();
+      await s.page.waitForURL(/show=not-allowed$/);
+      await expect.poll(() => s.page.getByTestId("roster").locator("tbody tr").first().textContent()).toContain(language === "ja" ? "AI安全利用 基礎：" : "AI Safe Use: ");
+      await expectAccessible(s.page);
+      const href = await s.page.getByTestId("roster-csv").getAttribute("href");
+      const response = await s.page.request.get(href!);
+      expect(response.status()).toBe(200);
+      expect(response.headers()["content-type"]).toBe("text/csv; charset=utf-8");
+      const body = await response.body();
+      expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(body.toString("utf8")).toContain(LEARNER.email);
+      await shots(s.page, `tool-roster-${language}`);
+      clean(s);
+      await s.context.close();
+    });
+  }
 });
