@@ -244,7 +244,9 @@ describe("refusals and errors", () => {
     await s.page.getByRole("button", { name: "作成者を付与: 藤田 由美" }).click();
     await expect.poll(() => s.page.getByRole("status").first().textContent()).toContain("藤田 由美さんに作成者の役割を付与しました。");
     await expect.poll(() => s.page.locator("main").textContent()).toContain("藤田 由美さんに作成者を付与");
-    await s.page.getByRole("button", { name: "作成者を解除: 藤田 由美" }).click();
+    // Removing a role asks first.
+    await s.page.getByRole("link", { name: "作成者を解除: 藤田 由美" }).click();
+    await s.page.getByTestId("remove-confirmation").getByRole("button", { name: "作成者を解除する" }).click();
     await expect.poll(() => s.page.getByRole("status").first().textContent()).toContain("藤田 由美さんの作成者の役割を解除しました。");
     await expectAccessible(s.page);
     expectNoConsoleErrors(s);
