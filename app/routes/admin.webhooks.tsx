@@ -272,7 +272,9 @@ function WebhookRow({ webhook }: { webhook: Webhook }) {
         ) : null}
       </td>
       <td className="min-w-[9rem] px-4 py-3 align-top text-slate-700">
-        <span className="block">{t("webhooks.list.pending", count(webhook.pending))}</span>
+        <span className="block">
+          {webhook.disabledAt && webhook.pending > 0 ? t("webhooks.list.notSent", count(webhook.pending)) : t("webhooks.list.pending", count(webhook.pending))}
+        </span>
         <span className="block">{t("webhooks.list.delivered", count(webhook.delivered))}</span>
         <span className="block text-xs text-slate-600">
           {webhook.lastDeliveredAt ? t("webhooks.list.lastDelivered", { date: formatDateTime(webhook.lastDeliveredAt, language) }) : t("webhooks.list.neverDelivered")}

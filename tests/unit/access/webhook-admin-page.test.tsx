@@ -32,7 +32,7 @@ const data = {
       failing: { attempts: 3, lastStatus: 503, lastError: "HTTP 503", nextAttemptAt: "2026-11-30T05:41:00.000Z" },
     }),
     hook({ id: "wh-down", description: "Access portal", url: "https://portal.example.co.jp/in", failing: { attempts: 1, lastStatus: null, lastError: "connect ECONNREFUSED 10.0.0.5:443", nextAttemptAt: "2026-11-30T05:00:10.000Z" }, pending: 1 }),
-    hook({ id: "wh-off", description: "Old receiver", disabledAt: "2026-11-25T00:00:00.000Z", creator: null, createdBy: null }),
+    hook({ id: "wh-off", description: "Old receiver", disabledAt: "2026-11-25T00:00:00.000Z", creator: null, createdBy: null, pending: 1 }),
   ],
   deliveries: [
     { id: 3, webhookId: "wh-fail", url: "https://gw.example.co.jp/hooks/manabi", description: "LLM gateway", webhookDisabled: false, eventSeq: 42, kind: "expiring-soon", toolId: "chat", occurredAt: "2026-11-30T05:00:00.000Z", state: "pending", attempts: 3, lastStatus: 503, lastError: "HTTP 503", nextAttemptAt: "2026-11-30T05:41:00.000Z", deliveredAt: null },
@@ -102,6 +102,8 @@ describe("the webhooks admin page", () => {
     const off = row('data-webhook="wh-off"');
     expect(off).toContain("Disabled 25 Nov 2026, 09:00");
     expect(off).toContain("Unknown");
+    expect(off).toContain("1 not sent (disabled)");
+    expect(off).not.toContain("waiting");
     expect(off).not.toContain("Send test");
     expect(off).not.toContain("Disable ");
     expect(row('data-webhook="wh-fail"')).toContain("Send test");
