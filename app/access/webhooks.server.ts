@@ -213,32 +213,3 @@ export async function deliverWebhooks(options: { now?: () => Date; post?: Poster
   }
   return result;
 }
-
-/** The newest deliveries (all webhooks), for the admin page. */
-export async function recentDeliveries(limit = 50) {
-  const rows = await getDb()
-    .select({
-      id: webhookDeliveries.id,
-      webhookId: webhookDeliveries.webhookId,
-      url: webhooks.url,
-      eventSeq: webhookDeliveries.eventSeq,
-      kind: accessEvents.kind,
-      toolId: accessEvents.toolId,
-      state: webhookDeliveries.state,
-      attempts: webhookDeliveries.attempts,
-      lastStatus: webhookDeliveries.lastStatus,
-      lastError: webhookDeliveries.lastError,
-      nextAttemptAt: webhookDeliveries.nextAttemptAt,
-      deliveredAt: webhookDeliveries.deliveredAt,
-    })
-    .from(webhookDeliveries)
-    .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
-    .innerJoin(accessEvents, eq(accessEvents.seq, webhookDeliveries.eventSeq))
-    .orderBy(desc(webhookDeliveries.eventSeq), asc(webhookDeliveries.webhookId))
-    .limit(limit);
-  return rows.map((r) => ({
-    ...r,
-    nextAttemptAt: new Date(r.nextAttemptAt).toISOString(),
-    deliveredAt: r.deliveredAt ? new Date(r.deliveredAt).toISOString() : null,
-  }));
-}

@@ -230,7 +230,7 @@ describe("refusals and errors", () => {
     await expect.poll(() => first.page.locator("html").getAttribute("lang")).toBe("en");
 
     const other = await session("ja");
-    await signIn(other.page, "kenta.shimizu@example.com");
+    await signIn(other.page, "kenta.shimizu@example.com", undefined, { keepAccountLanguage: true });
     await expect.poll(() => other.page.locator("html").getAttribute("lang")).toBe("en");
     expectNoConsoleErrors(other);
   });

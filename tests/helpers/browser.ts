@@ -41,7 +41,12 @@ export async function openSession(browser: Browser, language: "ja" | "en"): Prom
   return { context, page, consoleErrors };
 }
 
-export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+/**
+ * Signs in. A signed-in person's pages follow the language stored on their account, which an earlier
+ * test (in any file, in any order) may have switched; unless `keepAccountLanguage` is set, the page is
+ * then switched to the language of this browser profile, so each test starts where it says it does.
+ */
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, options: { keepAccountLanguage?: boolean } = {}): Promise<void> {
   await page.goto("/login");
   await page.locator('input[name="email"]').fill(email);
   await page.locator('input[name="password"]').fill(password);
@@ -50,6 +55,14 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
     page.locator('main button[type="submit"]').click(),
   ]);
   // The URL changes before React has rendered the signed-in page; wait for the account menu.
+  await page.locator('[data-testid="account-menu"]').waitFor();
+  if (options.keepAccountLanguage) return;
+  const wanted = (await page.evaluate(() => navigator.language)).startsWith("ja") ? "ja" : "en";
+  if ((await page.locator("html").getAttribute("lang")) === wanted) return;
+  const at = page.url();
+  await page.getByRole("button", { name: wanted === "ja" ? "Switch to Japanese" : "英語に切り替える" }).first().click();
+  await expect.poll(() => page.locator("html").getAttribute("lang")).toBe(wanted);
+  if (page.url() !== at) await page.goto(at);
   await page.locator('[data-testid="account-menu"]').waitFor();
 }
 

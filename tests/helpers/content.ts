@@ -1,4 +1,4 @@
-import type { ContentBundle, Lesson, MdxNode, Question } from "~/content/types";
+import type { ContentBundle, Lesson, MdxNode, Question, Tool, Track } from "~/content/types";
 
 const text = (value: string): MdxNode => ({ type: "text", value });
 const p = (...children: MdxNode[]): MdxNode => ({ type: "element", name: "p", props: {}, children });
@@ -117,5 +117,31 @@ export function examBundle(overrides: Partial<ContentBundle> = {}): ContentBundl
       },
     ],
     ...overrides,
+  };
+}
+
+/** The tracks and tools the access tests decide with: AI Safe Use (12 months, a 60-day window) and a practitioner track. */
+const accessExam = { timeLimitMinutes: 20, passPercent: 80, minimums: [], attempts: 3, retakeWaitHours: 24, blueprint: [{ domain: "d1", count: 1 }] };
+export const safeUseTrack: Track = {
+  id: "t-safe",
+  title: { en: "AI Safe Use", ja: "AI安全利用 基礎" },
+  summary: { en: "Safe use.", ja: "安全な利用です。" },
+  courses: ["c1"],
+  exam: accessExam,
+  validityMonths: 12,
+  recertificationWindowDays: 60,
+};
+export const practitionerTrack: Track = { ...safeUseTrack, id: "t-prac", title: { en: "Practitioner", ja: "実践者" }, validityMonths: 24 };
+
+/** A catalog tool requiring these tracks (names "Tool <id>" / "ツール <id>" unless given). */
+export function catalogTool(id: string, requiredTracks: string[], name?: { en: string; ja: string }): Tool {
+  return {
+    id,
+    name: name ?? { en: `Tool ${id}`, ja: `ツール ${id}` },
+    vendor: { en: "In-house", ja: "自社運用" },
+    description: { en: "A tool.", ja: "ツールです。" },
+    dataClass: "internal",
+    requiredTracks,
+    guidance: null,
   };
 }

@@ -2,15 +2,13 @@ import { describe, expect, it } from "vitest";
 import { readEvents } from "~/access/events.server";
 import { recordExternalCertificate } from "~/certification/certificates.server";
 import { publishRelease } from "~/content/publish.server";
-import type { Tool, Track } from "~/content/types";
 import { applyText } from "~/org/import/org-import.server";
-import { makeBundle } from "../helpers/content";
+import { catalogTool, makeBundle, safeUseTrack } from "../helpers/content";
 import { createUser } from "../helpers/factories";
 
 const HEADER = "employee_number,family_name,given_name,family_name_kana,given_name_kana,email,department_code,department_name,manager_employee_number,preferred_language,active";
-const exam = { timeLimitMinutes: 20, passPercent: 80, minimums: [], attempts: 3, retakeWaitHours: 24, blueprint: [{ domain: "d1", count: 1 }] };
-const safeUse: Track = { id: "t-safe", title: { en: "AI Safe Use", ja: "AI安全利用 基礎" }, summary: { en: "Safe use.", ja: "安全な利用です。" }, courses: ["c1"], exam, validityMonths: 12, recertificationWindowDays: 60 };
-const chat: Tool = { id: "chat", name: { en: "Chat", ja: "チャット" }, vendor: { en: "In-house", ja: "自社運用" }, description: { en: "A tool.", ja: "ツールです。" }, dataClass: "internal", requiredTracks: ["t-safe"], guidance: null };
+const safeUse = safeUseTrack;
+const chat = catalogTool("chat", ["t-safe"]);
 
 describe("the change feed and the organisation import", () => {
   it("a person the import deactivates loses access in the feed (revoked, inactive); one it reactivates gets it back", async () => {

@@ -13,32 +13,15 @@ import { createWebhook, deliverWebhooks, disableWebhook, listWebhooks, type Webh
 import { recordExternalCertificate, revokeCertificate } from "~/certification/certificates.server";
 import { publishRelease } from "~/content/publish.server";
 import { getCurrentRelease, invalidateReleaseCache } from "~/content/release.server";
-import type { ContentBundle, Tool, Track } from "~/content/types";
+import type { ContentBundle } from "~/content/types";
 import * as eventsRoute from "~/routes/api.v1.events";
-import { makeBundle } from "../helpers/content";
+import { catalogTool, makeBundle, practitionerTrack, safeUseTrack } from "../helpers/content";
 import { createUser } from "../helpers/factories";
 
 const DAY = 24 * 60 * 60 * 1000;
-const exam = { timeLimitMinutes: 20, passPercent: 80, minimums: [], attempts: 3, retakeWaitHours: 24, blueprint: [{ domain: "d1", count: 1 }] };
-const safeUse: Track = {
-  id: "t-safe",
-  title: { en: "AI Safe Use", ja: "AI安全利用 基礎" },
-  summary: { en: "Safe use.", ja: "安全な利用です。" },
-  courses: ["c1"],
-  exam,
-  validityMonths: 12,
-  recertificationWindowDays: 60,
-};
-const practitioner: Track = { ...safeUse, id: "t-prac", title: { en: "Practitioner", ja: "実践者" }, validityMonths: 24 };
-const tool = (id: string, requiredTracks: string[]): Tool => ({
-  id,
-  name: { en: `Tool ${id}`, ja: `ツール ${id}` },
-  vendor: { en: "In-house", ja: "自社運用" },
-  description: { en: "A tool.", ja: "ツールです。" },
-  dataClass: "internal",
-  requiredTracks,
-  guidance: null,
-});
+const safeUse = safeUseTrack;
+const practitioner = practitionerTrack;
+const tool = catalogTool;
 const bundle = (chat: string[]): ContentBundle => makeBundle({ tracks: [safeUse, practitioner], tools: [tool("chat", chat), tool("code", ["t-safe", "t-prac"])] });
 
 let hr: Awaited<ReturnType<typeof createUser>>;

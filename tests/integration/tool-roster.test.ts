@@ -6,32 +6,14 @@ import { auditLog } from "#db/schema";
 import { toolRoster } from "~/access/tool-roster.server";
 import { recordExternalCertificate, revokeCertificate } from "~/certification/certificates.server";
 import { publishRelease } from "~/content/publish.server";
-import type { Tool, Track } from "~/content/types";
 import * as page from "~/routes/tools_.$toolId.people";
 import * as csv from "~/routes/tools_.$toolId.people[.csv]";
-import { makeBundle } from "../helpers/content";
+import { catalogTool, makeBundle, safeUseTrack } from "../helpers/content";
 import { createDepartment, createUser, get } from "../helpers/factories";
 
 const DAY = 86_400_000;
-const exam = { timeLimitMinutes: 20, passPercent: 80, minimums: [], attempts: 3, retakeWaitHours: 24, blueprint: [{ domain: "d1", count: 1 }] };
-const safeUse: Track = {
-  id: "t-safe",
-  title: { en: "AI Safe Use", ja: "AI安全利用 基礎" },
-  summary: { en: "Safe use.", ja: "安全な利用です。" },
-  courses: ["c1"],
-  exam,
-  validityMonths: 12,
-  recertificationWindowDays: 60,
-};
-const chat: Tool = {
-  id: "chat",
-  name: { en: "Chat assistant", ja: "チャットアシスタント" },
-  vendor: { en: "In-house", ja: "自社運用" },
-  description: { en: "A tool.", ja: "ツールです。" },
-  dataClass: "internal",
-  requiredTracks: ["t-safe"],
-  guidance: null,
-};
+const safeUse = safeUseTrack;
+const chat = catalogTool("chat", ["t-safe"], { en: "Chat assistant", ja: "チャットアシスタント" });
 
 let hr: Awaited<ReturnType<typeof createUser>>;
 let manager: Awaited<ReturnType<typeof createUser>>;
