@@ -61,7 +61,8 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   if ((await page.locator("html").getAttribute("lang")) === wanted) return;
   const at = page.url();
   await page.getByRole("button", { name: wanted === "ja" ? "Switch to Japanese" : "英語に切り替える" }).first().click();
-  await expect.poll(() => page.locator("html").getAttribute("lang")).toBe(wanted);
+  // A plain wait, not expect.poll: signIn also runs in beforeAll hooks, outside any test.
+  await page.waitForFunction((lang) => document.documentElement.lang === lang, wanted);
   if (page.url() !== at) await page.goto(at);
   await page.locator('[data-testid="account-menu"]').waitFor();
 }
