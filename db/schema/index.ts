@@ -6,3 +6,4 @@ export * from "./content";
 export * from "./assessment";
 export * from "./certification";
 export * from "./access";
+export * from "./assignments";
