@@ -7,3 +7,4 @@ export * from "./assessment";
 export * from "./certification";
 export * from "./access";
 export * from "./assignments";
+export * from "./mail";
