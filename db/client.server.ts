@@ -151,3 +151,8 @@ export async function closeDatabase(): Promise<void> {
   delete g[globalKey];
   if (handle) await handle.close();
 }
+
+/** The rows of `db.execute(sql…)`: postgres.js returns them as an array, PGlite as `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

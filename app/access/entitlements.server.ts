@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { getDb, type Transaction } from "#db/client.server";
+import { getDb, rowsOf, type Transaction } from "#db/client.server";
 import { accessEventCounter, accessEvents, certificates, entitlementChecks, entitlements, users, webhookDeliveries, webhooks } from "#db/schema";
 import { getCurrentRelease, type LoadedRelease } from "~/content/release.server";
 import { decideAccess, type CertificateInput } from "./decision";
@@ -234,9 +234,4 @@ export async function processEntitlementChanges(options: { now?: Date; maxBatche
     if (n < BATCH || events === 0) break;
   }
   return total;
-}
-
-/** postgres.js returns the rows as an array; PGlite as `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
