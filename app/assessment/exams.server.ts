@@ -3,7 +3,7 @@ import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
 import { getDb, type Transaction } from "#db/client.server";
 import { examAnswers, examAttempts, examEvents, type AttemptEventKind, type AttemptItemRow } from "#db/schema";
 import { awardCertificate, hasCourseExemption, latestCertificate } from "~/certification/certificates.server";
-import { getReleaseByNumber, requireRelease, type LoadedRelease } from "~/content/release.server";
+import { displayText, getReleaseByNumber, requireRelease, type LoadedRelease } from "~/content/release.server";
 import type { Language, Question, Track } from "~/content/types";
 import { getLearnerProgress, progressOfCourses } from "~/learning/progress.server";
 import { assembleAttempt } from "./exam-assembly";
@@ -405,8 +405,8 @@ export async function examSession(userId: string, attemptId: string, lang: Langu
       return {
         position,
         type: q.type,
-        stem: q.stem[lang],
-        options: q.type === "truefalse" ? trueFalse(lang) : order.map((id) => ({ id, text: byId.get(id)!.text[lang] })),
+        stem: displayText(pinned, q.stem[lang], lang),
+        options: q.type === "truefalse" ? trueFalse(lang) : order.map((id) => ({ id, text: displayText(pinned, byId.get(id)!.text[lang], lang) })),
       };
     }),
     answers: saved.map((s) => ({ position: s.position, answer: s.answer, flagged: s.flagged })),
@@ -585,16 +585,16 @@ export async function examResultView(userId: string, attemptId: string, lang: La
       const options =
         q.type === "truefalse"
           ? ["true", "false"].map((id) => ({ id, text: trueFalseText(id) }))
-          : order.map((id) => ({ id, text: byId.get(id)!.text[lang] }));
+          : order.map((id) => ({ id, text: displayText(pinned, byId.get(id)!.text[lang], lang) }));
       return {
         position,
         type: q.type,
-        stem: q.stem[lang],
+        stem: displayText(pinned, q.stem[lang], lang),
         options,
         mine: mine.get(position) ?? [],
         key: q.answer,
         correct: result.items[position]?.correct ?? false,
-        explanation: q.explanation[lang],
+        explanation: displayText(pinned, q.explanation[lang], lang),
         domain: domainName(q.domain),
         lesson: lessonLink(q.lesson),
       };

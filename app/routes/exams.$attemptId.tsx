@@ -15,6 +15,7 @@ import { pageTitle } from "~/i18n/meta";
 import { DISPLAY_TIME_ZONE } from "~/i18n/format";
 import { CsrfInput, useCsrfToken } from "~/ui/csrf-input";
 import { ErrorPage } from "~/ui/error-page";
+import { PhraseText } from "~/mdx/phrase-text";
 import { useLanguage } from "~/ui/use-viewer";
 
 const position = z.coerce.number().int().min(0).max(1000);
@@ -381,8 +382,8 @@ function ExamScreen({ data }: { data: Data }) {
             {flagged ? <span className="ml-2 rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-900">⚑ {t("exam.question.flagged")}</span> : null}
           </h2>
           <fieldset className="mt-2" key={current}>
-            <legend className="auto-phrase text-lg font-semibold leading-relaxed text-slate-900" data-testid="question-stem">
-              {question.stem}
+            <legend className="phrases text-lg font-semibold leading-relaxed text-slate-900" data-testid="question-stem">
+              <PhraseText text={question.stem} />
             </legend>
             <p className="mt-1 text-sm text-slate-600">{hint}</p>
             <ul className="mt-4 space-y-2">
@@ -404,7 +405,9 @@ function ExamScreen({ data }: { data: Data }) {
                         onChange={(e) => choose(option.id, e.currentTarget.checked)}
                         className="mt-1 h-4 w-4 shrink-0 accent-indigo-700"
                       />
-                      <span className="text-slate-900">{option.text}</span>
+                      <span className="phrases text-slate-900">
+                        <PhraseText text={option.text} />
+                      </span>
                     </label>
                   </li>
                 );

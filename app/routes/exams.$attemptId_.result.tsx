@@ -8,6 +8,7 @@ import { formatDate, formatDateTime } from "~/i18n/format";
 import { requestLanguage } from "~/i18n/i18next.server";
 import { pageTitle } from "~/i18n/meta";
 import { ErrorPage } from "~/ui/error-page";
+import { PhraseText } from "~/mdx/phrase-text";
 import { useLanguage } from "~/ui/use-viewer";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -190,7 +191,9 @@ export default function ExamResult() {
                   {item.correct ? t("exam.review.correct") : item.mine.length === 0 ? t("exam.review.unanswered") : t("exam.review.incorrect")}
                 </span>
               </p>
-              <h3 className="auto-phrase mt-2 font-semibold text-slate-900">{item.stem}</h3>
+              <h3 className="phrases mt-2 font-semibold text-slate-900">
+                <PhraseText text={item.stem} />
+              </h3>
               <ul className="mt-3 space-y-2">
                 {item.options.map((o) => {
                   const mine = item.mine.includes(o.id);
@@ -200,17 +203,19 @@ export default function ExamResult() {
                       key={o.id}
                       className={`flex flex-wrap items-start gap-2 rounded-lg border px-3 py-2 text-sm ${key ? "border-emerald-600 bg-emerald-50" : mine ? "border-red-400 bg-red-50" : "border-slate-200"}`}
                     >
-                      <span className="flex-1 text-slate-900">{o.text}</span>
+                      <span className="phrases flex-1 text-slate-900">
+                        <PhraseText text={o.text} />
+                      </span>
                       {mine ? <span className="font-semibold text-slate-800">{t("exam.review.yourAnswer")}</span> : null}
                       {key ? <span className="font-semibold text-emerald-800">✓ {t("exam.review.rightAnswer")}</span> : null}
                     </li>
                   );
                 })}
               </ul>
-              <p className="mt-3 text-sm text-slate-800">
+              <p className="phrases mt-3 text-sm text-slate-800">
                 <span className="font-semibold">{t("exam.review.explanation")}</span>
                 {language === "ja" ? "" : " "}
-                {item.explanation}
+                <PhraseText text={item.explanation} />
               </p>
               {item.lesson ? (
                 <p className="mt-2 text-sm">
