@@ -115,6 +115,54 @@ export const envSchema = z.object({
       .trim()
       .regex(/^[A-Za-z0-9-]{1,100}$/, "must be an HTTP header name (letters, digits and hyphens), e.g. X-Forwarded-Email"),
   ).transform((v) => (v ?? "x-forwarded-email").toLowerCase()),
+  /** The site's address for links in emails (invitations, reminders), e.g. https://manabi.example.co.jp. */
+  PUBLIC_URL: optional(
+    z
+      .string()
+      .trim()
+      .refine((v) => {
+        try {
+          return ["http:", "https:"].includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      }, "must be an http:// or https:// URL, e.g. https://manabi.example.co.jp"),
+  ),
+  /** SMTP for outgoing mail: a smtp:// or smtps:// URL, or the SMTP_HOST… variables. Unset: mail goes to files. */
+  SMTP_URL: optional(
+    z
+      .string()
+      .trim()
+      .refine((v) => {
+        try {
+          return ["smtp:", "smtps:"].includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      }, "must be a smtp:// or smtps:// URL, e.g. smtps://user:pass@mail.example.co.jp:465"),
+  ),
+  SMTP_HOST: optional(z.string().trim()),
+  SMTP_PORT: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, "must be a port number (1–65535)")
+      .transform(Number)
+      .pipe(z.number().int().min(1, "must be a port number (1–65535)").max(65535, "must be a port number (1–65535)")),
+  ),
+  SMTP_USER: optional(z.string()),
+  SMTP_PASS: optional(z.string()),
+  /** "1": TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  SMTP_SECURE: flag,
+  /** The sender of every mail, e.g. `Manabi <manabi@example.co.jp>`. */
+  MAIL_FROM: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, "must be an address, e.g. manabi@example.co.jp or Manabi <manabi@example.co.jp>"),
+  ).transform((v) => v ?? "Manabi <manabi@localhost>"),
+  /** Where mails are written as .eml files when no SMTP server is configured. */
+  MAIL_DIR: optional(z.string()),
 });
 
 export type Env = z.infer<typeof envSchema> & {
@@ -126,6 +174,8 @@ export type Env = z.infer<typeof envSchema> & {
   sessionIdleMs: number;
   /** Where the embedded database lives (when DATABASE_URL is unset). */
   pgliteDir: string;
+  /** Where mails are written when no SMTP server is configured (MAIL_DIR, default `.data/mail`). */
+  mailDir: string;
 };
 
 /** A configuration problem; its message names every bad variable. */
@@ -136,7 +186,7 @@ export class EnvError extends Error {
   }
 }
 
-const SECRET_VARIABLES = new Set(["SESSION_SECRET", "DATABASE_URL"]);
+const SECRET_VARIABLES = new Set(["SESSION_SECRET", "DATABASE_URL", "SMTP_URL", "SMTP_PASS"]);
 
 /** Parses an environment; throws an EnvError naming each bad variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -160,12 +210,19 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ]);
   }
   const pgliteDir = path.resolve(values.PGLITE_DIR ?? ".data/pglite");
+  if (values.SMTP_URL && values.SMTP_HOST) {
+    throw new EnvError(["SMTP_URL, SMTP_HOST: set one of them, not both"]);
+  }
+  if (!values.SMTP_HOST && (values.SMTP_PORT || values.SMTP_USER || values.SMTP_PASS || values.SMTP_SECURE)) {
+    throw new EnvError(["SMTP_HOST: required when SMTP_PORT, SMTP_USER, SMTP_PASS or SMTP_SECURE is set"]);
+  }
   return {
     ...values,
     secureCookies: values.NODE_ENV === "production" && values.INSECURE_COOKIES !== "1",
     sessionMaxAgeMs: maxAgeMs,
     sessionIdleMs: idleMs,
     pgliteDir,
+    mailDir: path.resolve(values.MAIL_DIR ?? ".data/mail"),
   };
 }
 
