@@ -7,9 +7,9 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS_BY_ROLE = {
   learner: ["read:learning:own", "update:learning:own", "read:tools:own", "update:account:own"],
   manager: ["read:report:team"],
-  hr: ["read:report:company", "manage:assignments", "import:org", "export:report", "manage:certificates"],
+  hr: ["read:report:company", "manage:assignments", "import:org", "export:report", "manage:certificates", "manage:invitations"],
   author: ["preview:content", "publish:content", "read:item-analysis"],
-  admin: ["manage:roles", "manage:tokens", "manage:webhooks", "read:audit", "read:people"],
+  admin: ["manage:roles", "manage:tokens", "manage:webhooks", "read:audit", "read:people", "read:mail"],
 } as const satisfies Record<Role, readonly string[]>;
 
 export type Permission = (typeof PERMISSIONS_BY_ROLE)[Role][number];
