@@ -40,25 +40,75 @@ export function summarizeChanges(previous: ContentBundle | null, next: ContentBu
 }
 
 /**
- * Lessons and questions where one language changed since the previous release and the other did
- * not: the unchanged one may now be an out-of-date translation.
+ * Lessons and questions whose translation has fallen behind, as of a release `number` following
+ * `previous`: those where one language changed since the previous release and the other did not, and
+ * those `carried` over from the previous release whose stale language has still not changed. An
+ * entry ends when its stale language changes (that change is the catch-up, so it does not flag the
+ * other language in turn) or when the item is removed.
  */
-export function staleTranslations(previous: ContentBundle | null, next: ContentBundle): StaleTranslation[] {
+export function staleTranslations(
+  previous: ContentBundle | null,
+  next: ContentBundle,
+  carried: readonly StaleTranslation[] = [],
+  number?: number,
+): StaleTranslation[] {
   if (!previous) return [];
   const out: StaleTranslation[] = [];
   const check = (kind: "lesson" | "question", before: readonly (WithId & { sourceHash: { en: string; ja: string } })[], after: typeof before) => {
     const old = new Map(before.map((x) => [x.id, x.sourceHash]));
+    const behind = new Map(carried.filter((c) => c.kind === kind).map((c) => [c.id, c]));
     for (const item of after) {
       const was = old.get(item.id);
       if (!was) continue;
-      const enChanged = was.en !== item.sourceHash.en;
-      const jaChanged = was.ja !== item.sourceHash.ja;
-      if (enChanged && !jaChanged) out.push({ kind, id: item.id, stale: "ja" });
-      if (jaChanged && !enChanged) out.push({ kind, id: item.id, stale: "en" });
+      const changed = { en: was.en !== item.sourceHash.en, ja: was.ja !== item.sourceHash.ja };
+      const still = behind.get(item.id);
+      if (still) {
+        if (!changed[still.stale]) out.push(still);
+        continue;
+      }
+      const since = number === undefined ? {} : { since: number };
+      if (changed.en && !changed.ja) out.push({ kind, id: item.id, stale: "ja", ...since });
+      if (changed.ja && !changed.en) out.push({ kind, id: item.id, stale: "en", ...since });
     }
   };
   check("lesson", previous.lessons, next.lessons);
   check("question", previous.questions, next.questions);
+  return out;
+}
+
+/**
+ * The top-level blocks of a lesson body that the previous version does not have (compared as JSON,
+ * each earlier block matching once): what a preview marks as changed. All of them for a new lesson.
+ */
+export function changedBlocks(before: readonly unknown[] | null, after: readonly unknown[]): number[] {
+  if (!before) return after.map((_, i) => i);
+  const left = new Map<string, number>();
+  for (const block of before) {
+    const key = canonicalJson(block);
+    left.set(key, (left.get(key) ?? 0) + 1);
+  }
+  const out: number[] = [];
+  after.forEach((block, i) => {
+    const key = canonicalJson(block);
+    const n = left.get(key) ?? 0;
+    if (n > 0) left.set(key, n - 1);
+    else out.push(i);
+  });
+  return out;
+}
+
+/** Titles of the lessons, courses, tracks and tools named in change lists, by kind and id, from any bundles. */
+export function changeTitles(...bundles: (ContentBundle | null | undefined)[]): Record<string, Record<string, { en: string; ja: string }>> {
+  const out: Record<string, Record<string, { en: string; ja: string }>> = { lessons: {}, courses: {}, tracks: {}, tools: {} };
+  for (const bundle of bundles) {
+    if (!bundle) continue;
+    for (const kind of ["lessons", "courses", "tracks", "tools"] as const) {
+      for (const item of bundle[kind] as { id: string; title?: { en: string; ja: string }; name?: { en: string; ja: string } }[]) {
+        const title = item.title ?? item.name;
+        if (title && !out[kind]![item.id]) out[kind]![item.id] = title;
+      }
+    }
+  }
   return out;
 }
 
@@ -98,7 +148,10 @@ export function staleTranslationProblems(stale: readonly StaleTranslation[], bun
       file,
       line: 1,
       column: 1,
-      message: `${s.kind === "lesson" ? "Lesson" : "Question"} ${s.id}: the ${languageName[other]} version changed since release #${releaseNumber}, the ${languageName[s.stale]} one did not`,
+      message:
+        s.since !== undefined && s.since <= releaseNumber
+          ? `${s.kind === "lesson" ? "Lesson" : "Question"} ${s.id}: the ${languageName[other]} version changed in release #${s.since}, the ${languageName[s.stale]} one has not changed since`
+          : `${s.kind === "lesson" ? "Lesson" : "Question"} ${s.id}: the ${languageName[other]} version changed since release #${releaseNumber}, the ${languageName[s.stale]} one did not`,
       hint: `Check that the ${languageName[s.stale]} version still says the same thing, and update it if needed.`,
     };
   });

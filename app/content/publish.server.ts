@@ -19,15 +19,23 @@ export function hashBundle(bundle: ContentBundle): string {
 /** Compares a checked bundle with the newest release, without writing anything (for previews). */
 export async function previewAgainstLatest(bundle: ContentBundle) {
   const [latest] = await getDb()
-    .select({ number: contentReleases.number, bundle: contentReleases.bundle, contentHash: contentReleases.contentHash })
+    .select({
+      number: contentReleases.number,
+      bundle: contentReleases.bundle,
+      contentHash: contentReleases.contentHash,
+      stale: contentReleases.staleTranslations,
+    })
     .from(contentReleases)
     .orderBy(desc(contentReleases.number))
     .limit(1);
   return {
     latestNumber: latest?.number ?? null,
+    /** The newest release's bundle, for titles of what the draft changes or removes. */
+    latestBundle: latest?.bundle ?? null,
     unchanged: latest?.contentHash === hashBundle(bundle),
     summary: summarizeChanges(latest?.bundle ?? null, bundle),
-    stale: staleTranslations(latest?.bundle ?? null, bundle),
+    /** Behind in the draft: fallen behind in it, or in an earlier release and not caught up since. */
+    stale: staleTranslations(latest?.bundle ?? null, bundle, latest?.stale ?? [], (latest?.number ?? 0) + 1),
   };
 }
 
@@ -48,7 +56,12 @@ export async function publishRelease(
     await tx.execute(sql`lock table ${contentReleases} in share row exclusive mode`);
     step("comparing");
     const [latest] = await tx
-      .select({ number: contentReleases.number, bundle: contentReleases.bundle, contentHash: contentReleases.contentHash })
+      .select({
+        number: contentReleases.number,
+        bundle: contentReleases.bundle,
+        contentHash: contentReleases.contentHash,
+        stale: contentReleases.staleTranslations,
+      })
       .from(contentReleases)
       .orderBy(desc(contentReleases.number))
       .limit(1);
@@ -56,8 +69,8 @@ export async function publishRelease(
       return { published: false, reason: "unchanged", number: latest.number } as const;
     }
     const summary = summarizeChanges(latest?.bundle ?? null, bundle);
-    const stale = staleTranslations(latest?.bundle ?? null, bundle);
     const number = (latest?.number ?? 0) + 1;
+    const stale = staleTranslations(latest?.bundle ?? null, bundle, latest?.stale ?? [], number);
     step("writing");
     await tx.insert(contentReleases).values({
       number,
@@ -74,7 +87,7 @@ export async function publishRelease(
       action: "content.publish",
       targetType: "content_release",
       targetId: String(number),
-      details: { publisher: publisher.name, changes: countChanges(summary), stale: stale.length },
+      details: { publisher: publisher.name, changes: countChanges(summary), stale: stale.length, newlyStale: stale.filter((s) => s.since === number).length },
     });
     return { published: true, number, summary, stale } as const;
   });

@@ -11,8 +11,12 @@ export type ReleaseChangeSummary = {
   tools: { added: string[]; changed: string[]; removed: string[] };
 };
 
-/** A language of a lesson or question that did not change while the other did. */
-export type StaleTranslation = { kind: "lesson" | "question"; id: string; stale: "en" | "ja" };
+/**
+ * A language of a lesson or question that did not change while the other did. It stays recorded on
+ * every later release until that language changes too; `since` is the release where it fell behind
+ * (missing on releases published before it was recorded).
+ */
+export type StaleTranslation = { kind: "lesson" | "question"; id: string; stale: "en" | "ja"; since?: number };
 
 /**
  * Immutable, numbered content releases. The newest is what learners see; older ones stay for

@@ -2,7 +2,7 @@ import { desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "#db/client.server";
 import { auditLog, contentReleases } from "#db/schema";
-import { listReleases, publishRelease } from "~/content/publish.server";
+import { listReleases, previewAgainstLatest, publishRelease } from "~/content/publish.server";
 import { getCurrentRelease } from "~/content/release.server";
 import { lesson, makeBundle } from "../helpers/content";
 import { createUser } from "../helpers/factories";
@@ -48,9 +48,27 @@ describe("publishing content releases", () => {
     onlyEnglish.lessons[0]!.sourceHash.en = "en-l1-edited";
     const result = await publishRelease(onlyEnglish, { id: null, name: "CLI" });
     if (!result.published) throw new Error("expected a release");
-    expect(result.stale).toEqual([{ kind: "lesson", id: "l1", stale: "ja" }]);
+    const behind = { kind: "lesson", id: "l1", stale: "ja", since: result.number };
+    expect(result.stale).toEqual([behind]);
     const [row] = await getDb().select().from(contentReleases).orderBy(desc(contentReleases.number)).limit(1);
-    expect(row?.staleTranslations).toEqual([{ kind: "lesson", id: "l1", stale: "ja" }]);
+    expect(row?.staleTranslations).toEqual([behind]);
+
+    // A later release that leaves the Japanese alone still records it as behind, and so does the draft.
+    const otherChange = structuredClone(onlyEnglish);
+    otherChange.lessons[1]!.sourceHash.en = "en-l2-edited";
+    otherChange.lessons[1]!.sourceHash.ja = "ja-l2-edited";
+    const later = await publishRelease(otherChange, { id: null, name: "CLI" });
+    if (!later.published) throw new Error("expected a release");
+    expect(later.stale).toEqual([behind]);
+    expect((await previewAgainstLatest(otherChange)).stale).toEqual([behind]);
+
+    // Updating the Japanese in a later release ends it.
+    const caughtUp = structuredClone(otherChange);
+    caughtUp.lessons[0]!.sourceHash.ja = "ja-l1-edited";
+    expect((await previewAgainstLatest(caughtUp)).stale).toEqual([]);
+    const fixed = await publishRelease(caughtUp, { id: null, name: "CLI" });
+    if (!fixed.published) throw new Error("expected a release");
+    expect(fixed.stale).toEqual([]);
   });
 
   it("leaves the previous release live when a publish fails part-way", async () => {
