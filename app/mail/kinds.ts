@@ -6,7 +6,8 @@
 export const REMINDER_KINDS = ["cert-expiring", "recert-open", "assignment-due-soon", "assignment-overdue"] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
-export const MAIL_KINDS = ["invitation", ...REMINDER_KINDS] as const;
+/** "manager-reminder": a manager's Remind on /team (app/team/); throttled there, once per manager, person, track and day. */
+export const MAIL_KINDS = ["invitation", ...REMINDER_KINDS, "manager-reminder"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export function isReminderKind(kind: string): kind is ReminderKind {
@@ -26,3 +27,7 @@ export const certificateDedupeKey = (kind: "cert-expiring" | "recert-open", cert
 /** Assignment reminders: one per person, track and due day (a new due day is a new reminder). */
 export const assignmentDedupeKey = (kind: "assignment-due-soon" | "assignment-overdue", userId: string, trackId: string, dueOn: string) =>
   `${kind}:${userId}:${trackId}:${dueOn}`;
+
+/** A manager's reminder: one per manager, person, track and Tokyo day (a second Remind that day is refused). */
+export const managerReminderDedupeKey = (managerId: string, userId: string, trackId: string, day: string) =>
+  `manager-reminder:${managerId}:${userId}:${trackId}:${day}`;

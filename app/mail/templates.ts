@@ -17,7 +17,8 @@ type Localized = { en: string; ja: string };
 export type MailData =
   | { kind: "invitation"; person: PersonName; link: string; expiresAt: Date }
   | { kind: "cert-expiring" | "recert-open"; person: PersonName; trackTitle: Localized; validUntil: Date; link: string }
-  | { kind: "assignment-due-soon" | "assignment-overdue"; person: PersonName; trackTitle: Localized; dueOn: string; link: string };
+  | { kind: "assignment-due-soon" | "assignment-overdue"; person: PersonName; trackTitle: Localized; dueOn: string; link: string }
+  | { kind: "manager-reminder"; person: PersonName; manager: PersonName; trackTitle: Localized; dueOn: string; overdue: boolean; link: string };
 
 export type RenderedMail = { subject: string; text: string; html: string };
 
@@ -169,6 +170,39 @@ function parts(data: MailData, lang: Language): Parts {
             link: data.link,
             notes: [],
           };
+    }
+    case "manager-reminder": {
+      const track = data.trackTitle[lang];
+      const date = formatDate(dueDay(data.dueOn), lang);
+      const manager = formatPersonName(data.manager, lang);
+      if (lang === "ja") {
+        return {
+          subject: data.overdue ? `【Manabi】${manager}さんより：「${track}」の期限を過ぎています` : `【Manabi】${manager}さんより：「${track}」の期限は${date}です`,
+          greeting,
+          paragraphs: [
+            `${manager}さんから、あなたに割り当てられた「${track}」についてリマインドが届きました。`,
+            data.overdue
+              ? `期限（${date}）を過ぎていますが、まだ認定を取得していません。できるだけ早く学習を終え、認定を取得してください。`
+              : `期限は${date}です。期限までに学習を終え、認定を取得してください。`,
+          ],
+          action: "学習を続ける",
+          link: data.link,
+          notes: [],
+        };
+      }
+      return {
+        subject: data.overdue ? `Manabi: ${manager} reminds you that "${track}" is overdue` : `Manabi: ${manager} reminds you that "${track}" is due on ${date}`,
+        greeting,
+        paragraphs: [
+          `${manager} sent you a reminder about "${track}", which is assigned to you.`,
+          data.overdue
+            ? `It was due on ${date} and you are not certified yet. Please finish it as soon as you can.`
+            : `It is due on ${date}. Please finish the courses and get certified by then.`,
+        ],
+        action: "Continue learning",
+        link: data.link,
+        notes: [],
+      };
     }
   }
 }
