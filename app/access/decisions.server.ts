@@ -1,11 +1,11 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "#db/client.server";
 import { certificates, users } from "#db/schema";
-import { eligibilityByTrack } from "~/assessment/exams.server";
 import { getCurrentRelease, type LoadedRelease } from "~/content/release.server";
 import type { Tool } from "~/content/types";
 import type { ApiPerson } from "./api-views";
-import { decideAccess, nextStepFromEligibility, type AccessDecision, type CertificateInput, type NextStep } from "./decision";
+import { decideAccess, type AccessDecision, type CertificateInput, type NextStep } from "./decision";
+import { nextStepsFor } from "./next-steps.server";
 
 /**
  * Feeds the access rule (`decision.ts`) from the database.
@@ -75,8 +75,8 @@ function missingTracks(decisions: readonly AccessDecision[], release: LoadedRele
 export type DecisionOptions = {
   now?: Date;
   /**
-   * Also work out the next step for each missing track (courses, exam, retake date, …): a few more
-   * queries per missing track. The page wants them; a gateway asking yes/no does not.
+   * Also work out the next step for each missing track (courses, exam, retake date, …): one more query
+   * when something is missing (next-steps.server.ts). The page and the API want them; forward-auth does not.
    */
   nextSteps?: boolean;
 };
@@ -92,8 +92,7 @@ async function decide(ref: PersonRef, pickTools: (release: LoadedRelease) => Too
   let decisions = decideAll(person, tools, release, now);
   const missing = person.active && options.nextSteps ? missingTracks(decisions, release) : [];
   if (missing.length > 0) {
-    const eligibility = await eligibilityByTrack(release, person.id, missing, now);
-    const steps = new Map([...eligibility].map(([trackId, e]) => [trackId, nextStepFromEligibility(e)]));
+    const steps = await nextStepsFor(release, person.id, missing, person.certificatesByTrack, now);
     decisions = decideAll(person, tools, release, now, steps);
   }
   const { certificatesByTrack: _certificates, ...found } = person;
