@@ -177,6 +177,9 @@ export default function AdminPeople() {
           <Link to="/admin/webhooks" className="font-medium text-indigo-700 underline">
             {t("webhooks.adminLink")}
           </Link>
+          <Link to="/admin/mail" className="font-medium text-indigo-700 underline">
+            {t("mail.admin.link")}
+          </Link>
         </p>
       </header>
       <Form method="get" className="flex max-w-lg items-end gap-2" role="search">
