@@ -2,6 +2,7 @@ import { closeDatabase, databaseHandle } from "#db/client.server";
 import { startAccessWorker, stopAccessWorker } from "~/access/access-worker.server";
 import { startExamSweep, stopExamSweep } from "~/assessment/exam-sweep.server";
 import { startAuthHousekeeping, stopAuthHousekeeping } from "~/auth/housekeeping.server";
+import { startMailWorker, stopMailWorker } from "~/mail/mail-worker.server";
 import { env, sessionSecret } from "~/env.server";
 import { isOrganisationEmpty, seedDemoOrganisation } from "#db/seed/seed-demo.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "#db/seed/demo-org";
@@ -56,6 +57,7 @@ export async function startup(log: Log = console.log): Promise<ServerSettings> {
   await startAuthHousekeeping(log);
   startExamSweep(log);
   startAccessWorker(log);
+  startMailWorker(log);
   return settings;
 }
 
@@ -76,5 +78,6 @@ export async function shutdown(): Promise<void> {
   stopAuthHousekeeping();
   stopExamSweep();
   await stopAccessWorker();
+  await stopMailWorker();
   await closeDatabase();
 }

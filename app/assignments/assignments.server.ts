@@ -309,3 +309,37 @@ async function reachOf(ids: string[]): Promise<Map<string, number>> {
     from ${assignments} a where a.id = any(${textArray(ids)})`);
   return new Map(rowsOf<{ id: string; n: number }>(result).map((r) => [r.id, Number(r.n)]));
 }
+
+/**
+ * The people a pasted list names, by employee number (as text, leading zeros kept) or email (any case).
+ * Inactive people are found too but reported apart: an assignment never reaches them while inactive.
+ */
+export async function resolvePeople(identifiers: string[]): Promise<{ userIds: string[]; unknown: string[]; inactive: string[] }> {
+  if (identifiers.length === 0) return { userIds: [], unknown: [], inactive: [] };
+  const emails = identifiers.filter((i) => i.includes("@")).map((i) => i.toLowerCase());
+  const numbers = identifiers.filter((i) => !i.includes("@"));
+  const rows = await getDb()
+    .select({ id: users.id, email: users.email, employeeNumber: users.employeeNumber, active: users.active })
+    .from(users)
+    .where(
+      sql`(${emails.length ? sql`lower(${users.email}) = any(${textArray(emails)})` : sql`false`})
+        or (${numbers.length ? sql`${users.employeeNumber} = any(${textArray(numbers)})` : sql`false`})`,
+    );
+  const byKey = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) {
+    byKey.set(row.email.toLowerCase(), row);
+    if (row.employeeNumber) byKey.set(row.employeeNumber, row);
+  }
+  const userIds = new Set<string>();
+  const unknown: string[] = [];
+  const inactive: string[] = [];
+  for (const identifier of identifiers) {
+    const row = byKey.get(identifier.includes("@") ? identifier.toLowerCase() : identifier);
+    if (!row) unknown.push(identifier);
+    else {
+      userIds.add(row.id);
+      if (!row.active) inactive.push(identifier);
+    }
+  }
+  return { userIds: [...userIds], unknown, inactive };
+}

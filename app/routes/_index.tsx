@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { myAssignments } from "~/assignments/assignments.server";
+import { MyAssignments } from "~/assignments/my-assignments";
 import { requireUser } from "~/auth/session.server";
 import { recertificationInvitations } from "~/certification/certificate-views";
 import { certificatesOf } from "~/certification/certificates.server";
@@ -19,14 +21,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const [release, lang] = await Promise.all([getCurrentRelease(), requestLanguage(request)]);
   const now = new Date();
-  const [learning, certificates] = await Promise.all([homeLearningView(release, user.id, lang), certificatesOf(user.id, now)]);
+  const [learning, certificates, assigned] = await Promise.all([
+    homeLearningView(release, user.id, lang),
+    certificatesOf(user.id, now),
+    myAssignments(release, user.id, now),
+  ]);
   const windows = new Map([...(release?.tracks.values() ?? [])].map((t) => [t.id, t.recertificationWindowDays]));
   const recertify = recertificationInvitations(certificates, windows, now).map((c) => ({
     trackId: c.trackId,
     trackTitle: c.trackTitle,
     validUntil: c.validUntil.toISOString(),
   }));
-  return { learning, recertify };
+  const assignments = assigned.map((a) => ({
+    trackId: a.trackId,
+    title: a.title,
+    dueOn: a.dueOn,
+    daysLeft: a.daysLeft,
+    status: a.status,
+    certifiedUntil: a.certifiedUntil?.toISOString() ?? null,
+  }));
+  return { learning, recertify, assignments };
 }
 
 /** Certificates inside their track's recertification window invite their holder to recertify. */
@@ -107,6 +121,7 @@ const CARDS: Record<string, { title: string; body: string; icon: string }> = {
 
 export default function Home() {
   const { t } = useTranslation();
+  const { assignments } = useLoaderData<typeof loader>();
   const language = useLanguage();
   const root = useRootData();
   const viewer = root?.viewer;
@@ -123,6 +138,7 @@ export default function Home() {
         <p className="mt-3 max-w-2xl text-indigo-50">{t("home.intro")}</p>
       </section>
       <RecertificationNotice />
+      <MyAssignments items={assignments} />
       <ContinueLearning />
       <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="home-cards">
         {cards.map((item) => {

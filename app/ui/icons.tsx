@@ -6,6 +6,10 @@ const paths: Record<string, string> = {
   building: "M4 21V5l8-3v19M12 8l8 3v10M2 21h20M7 8h2M7 12h2M7 16h2M15 13h2M15 17h2",
   pen: "M4 20h4L19 9l-4-4L4 16v4Zm9-13 4 4",
   shield: "M12 3 4 6v6c0 5 3.5 8 8 9 4.5-1 8-4 8-9V6l-8-3Zm-3 9 2 2 4-4",
+  alert: "M12 3 2 20h20L12 3Zm0 6v5m0 3v.01",
+  circle: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Z",
+  clock: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm0-14v5l3 2",
+  check: "M4 12.5 9.5 18 20 6",
 };
 
 export function Icon({ name, className = "h-6 w-6" }: { name: keyof typeof paths | string; className?: string }) {

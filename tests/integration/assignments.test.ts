@@ -19,7 +19,7 @@ const day = (offset: number) => tokyoDay(new Date(now.getTime() + offset * DAY))
 const track = { ...safeUseTrack, id: `t-asg-${randomUUID().slice(0, 6)}`, courses: ["c-asg-1", "c-asg-2"] };
 const other = { ...safeUseTrack, id: `t-asg2-${randomUUID().slice(0, 6)}`, courses: ["c-asg-3"] };
 const release = indexRelease(1, now, makeBundle({ tracks: [track, other] }));
-const mine = (rows: { trackId: string }[]) => rows.filter((r) => r.trackId === track.id || r.trackId === other.id);
+const mine = <T extends { trackId: string }>(rows: T[]) => rows.filter((r) => r.trackId === track.id || r.trackId === other.id);
 
 let hr: Awaited<ReturnType<typeof createUser>>;
 let sales: string;
