@@ -11,11 +11,13 @@ export type CsvCell = string | number | boolean | null | undefined;
 const FORMULA_START = /^[=+\-@\t\r]/u;
 
 /**
- * A cell Excel or LibreOffice would run as a formula (=, +, -, @, tab or CR first) gets a leading
- * apostrophe, which spreadsheets show as text. The org import removes it again (round trip).
+ * A text cell Excel or LibreOffice would run as a formula (=, +, -, @, tab or CR first) gets a leading
+ * apostrophe, which spreadsheets show as text; finite numbers are written as they are. The org import removes it again (round trip).
  */
 export function neutraliseCell(value: CsvCell): string {
   if (value === null || value === undefined) return "";
+  // A number is never a formula: a negative figure (a correlation of -0.19) stays a number in the sheet.
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
   const text = String(value);
   return FORMULA_START.test(text) ? `'${text}` : text;
 }

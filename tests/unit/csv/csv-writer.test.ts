@@ -33,6 +33,9 @@ describe("CSV for Excel", () => {
     for (const bad of ["=1+1", "+81 3", "-2", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\")"]) expect(neutraliseCell(bad)).toBe(`'${bad}`);
     for (const fine of ["山田", "a=b", "001002", "", "'quoted"]) expect(neutraliseCell(fine)).toBe(fine);
     expect(neutraliseCell(null)).toBe("");
+    // A number (not text that looks like one) is written as a number, negative or not.
+    expect(neutraliseCell(-0.186)).toBe("-0.186");
+    expect(neutraliseCell(Number.NaN)).toBe("NaN");
     expect(restoreCell(neutraliseCell("=1+1"))).toBe("=1+1");
     expect(restoreCell("'quoted")).toBe("'quoted");
   });
