@@ -8,3 +8,4 @@ export * from "./certification";
 export * from "./access";
 export * from "./assignments";
 export * from "./mail";
+export * from "./sso";
