@@ -1,3 +1,4 @@
+import { assignmentsForReminders } from "~/assignments/assignments.server";
 import { deliverMail } from "./outbox.server";
 import { scheduleReminders } from "./reminders.server";
 import type { AssignmentForReminder } from "./reminder-rules";
@@ -21,7 +22,7 @@ export function startMailWorker(log: (line: string) => void, options: MailWorker
       try {
         if (Date.now() - lastScheduled >= SCHEDULE_EVERY_MS) {
           lastScheduled = Date.now();
-          const made = await scheduleReminders({ assignments: options.assignments });
+          const made = await scheduleReminders({ assignments: options.assignments ?? (() => assignmentsForReminders()) });
           const total = made.certificates + made.assignments;
           if (total > 0) log(`Mail: enqueued ${total} reminder(s).`);
         }
