@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
-import { and, desc, eq, inArray, isNull, like } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, like } from "drizzle-orm";
 import { getDb } from "#db/client.server";
 import { apiTokens, auditLog, users, type ApiScope } from "#db/schema";
 import { RateLimiter, type RateDecision } from "./rate-limit";
@@ -19,8 +19,10 @@ import {
  * revoked by an admin. Creation and revocation are audit-logged in the same transaction as the change;
  * use is audit-logged once per token per Tokyo day, and the last use is written at most once a minute.
  *
- * Authentication reads the token's row on every request (one lookup by the unique prefix), so a
- * revocation counts in every app process on the next request.
+ * Authentication keeps verified tokens in memory (by the token's hash), so a gateway's request costs
+ * no token query. A revocation counts at once in the process that made it and within a second in every
+ * other process: before answering from memory, a process asks the database at most once a second
+ * whether the set of revoked tokens changed (`revocationMark`), and forgets every cached token if so.
  */
 
 export type TokenActor = { id: string | null; via: "admin" | "command-line" };
@@ -105,7 +107,7 @@ export type RevokeResult = { kind: "revoked"; name: string } | { kind: "already-
 
 /** Revokes a token for good, with the audit entry in the same transaction. */
 export async function revokeApiToken(tokenId: string, actor: TokenActor, now = new Date()): Promise<RevokeResult> {
-  return getDb().transaction(async (tx) => {
+  const result = await getDb().transaction(async (tx): Promise<RevokeResult> => {
     const [row] = await tx
       .select({ name: apiTokens.name, prefix: apiTokens.prefix, revokedAt: apiTokens.revokedAt })
       .from(apiTokens)
@@ -123,6 +125,53 @@ export async function revokeApiToken(tokenId: string, actor: TokenActor, now = n
     });
     return { kind: "revoked", name: row.name } as const;
   });
+  if (result.kind === "revoked") forgetVerifiedTokens();
+  return result;
+}
+
+/** A verified token in this process's memory, with the last use as this process last knew it. */
+type VerifiedToken = { principal: ApiPrincipal; lastUsedAt: Date | null };
+
+/** How long a process answers from its cached tokens before asking whether any token was revoked. */
+export const TOKEN_RECHECK_MS = 1000;
+const MAX_CACHED_TOKENS = 10_000;
+
+type TokenCache = { byHash: Map<string, VerifiedToken>; mark: string | null; checkedAt: number; pending: Promise<void> | null };
+const cacheKey = Symbol.for("manabi.api-token-cache");
+const tokenCache = ((globalThis as typeof globalThis & { [cacheKey]?: TokenCache })[cacheKey] ??= {
+  byHash: new Map(),
+  mark: null,
+  checkedAt: 0,
+  pending: null,
+});
+
+/** Forgets every verified token of this process (after a revocation here, or one seen in the database). */
+export function forgetVerifiedTokens(): void {
+  tokenCache.byHash.clear();
+}
+
+/**
+ * What changes whenever a token is revoked (or removed) in any process: the number of tokens and of
+ * revoked ones. Revocation is for good, so the pair never comes back to an earlier value.
+ */
+async function revocationMark(): Promise<string> {
+  const [row] = await getDb().select({ all: count(), revoked: count(apiTokens.revokedAt) }).from(apiTokens);
+  return `${row?.all ?? 0}:${row?.revoked ?? 0}`;
+}
+
+/** At most once per TOKEN_RECHECK_MS (concurrent requests share one query): forget the cache if a token was revoked meanwhile. */
+async function ensureFreshTokenCache(): Promise<void> {
+  if (Date.now() - tokenCache.checkedAt < TOKEN_RECHECK_MS) return;
+  tokenCache.pending ??= (async () => {
+    const checkedAt = Date.now();
+    const mark = await revocationMark();
+    if (mark !== tokenCache.mark) forgetVerifiedTokens();
+    tokenCache.mark = mark;
+    tokenCache.checkedAt = checkedAt;
+  })().finally(() => {
+    tokenCache.pending = null;
+  });
+  return tokenCache.pending;
 }
 
 /**
@@ -133,6 +182,26 @@ export async function authenticateBearer(authorization: string | null, now = new
   const token = bearerToken(authorization);
   const parsed = token ? parseToken(token) : null;
   if (!token || !parsed) return null;
+  const hash = sha256(token);
+  await ensureFreshTokenCache();
+  let verified = tokenCache.byHash.get(hash);
+  if (!verified) {
+    const found = await verifyInDatabase(parsed.prefix, hash);
+    if (!found) return null;
+    verified = found;
+    if (tokenCache.byHash.size >= MAX_CACHED_TOKENS) forgetVerifiedTokens();
+    tokenCache.byHash.set(hash, verified);
+  }
+  const previous = verified.lastUsedAt;
+  if (usageWrites(previous, now).touch) {
+    // Other requests of this process meanwhile see the new last use and write nothing.
+    verified.lastUsedAt = now;
+    verified.lastUsedAt = await recordTokenUse(verified.principal.id, previous, now);
+  }
+  return verified.principal;
+}
+
+async function verifyInDatabase(prefix: string, hash: string): Promise<VerifiedToken | null> {
   const [row] = await getDb()
     .select({
       id: apiTokens.id,
@@ -143,37 +212,43 @@ export async function authenticateBearer(authorization: string | null, now = new
       lastUsedAt: apiTokens.lastUsedAt,
     })
     .from(apiTokens)
-    .where(and(eq(apiTokens.prefix, parsed.prefix), isNull(apiTokens.revokedAt)));
+    .where(and(eq(apiTokens.prefix, prefix), isNull(apiTokens.revokedAt)));
   if (!row) return null;
   const expected = Buffer.from(row.tokenHash, "hex");
-  const given = Buffer.from(sha256(token), "hex");
+  const given = Buffer.from(hash, "hex");
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  await recordTokenUse(row.id, row.lastUsedAt, now);
-  return { id: row.id, name: row.name, prefix: row.prefix, scopes: row.scopes };
+  return { principal: { id: row.id, name: row.name, prefix: row.prefix, scopes: row.scopes }, lastUsedAt: row.lastUsedAt };
 }
 
 /**
  * Writes the last use (at most once a minute) and, on the token's first use of a Tokyo day, the audit
  * entry "token.use". The update is a compare-and-set on the last use read, so of several app processes
- * seeing the same old value only one writes — and only one logs the day.
+ * seeing the same old value only one writes — and only one logs the day. Returns the last use now
+ * recorded: `now`, or, when another process wrote first, the value it wrote.
  */
-export async function recordTokenUse(tokenId: string, lastUsedAt: Date | null, now: Date): Promise<void> {
+export async function recordTokenUse(tokenId: string, lastUsedAt: Date | null, now: Date): Promise<Date | null> {
   const writes = usageWrites(lastUsedAt, now);
-  if (!writes.touch) return;
-  await getDb().transaction(async (tx) => {
+  if (!writes.touch) return lastUsedAt;
+  return getDb().transaction(async (tx) => {
     const updated = await tx
       .update(apiTokens)
       .set({ lastUsedAt: now })
       .where(and(eq(apiTokens.id, tokenId), lastUsedAt ? eq(apiTokens.lastUsedAt, lastUsedAt) : isNull(apiTokens.lastUsedAt)))
       .returning({ id: apiTokens.id });
-    if (updated.length === 0 || !writes.firstOfDay) return;
-    await tx.insert(auditLog).values({
-      actorId: null,
-      action: "token.use",
-      targetType: "api_token",
-      targetId: tokenId,
-      details: { day: tokyoDay(now) },
-    });
+    if (updated.length === 0) {
+      const [row] = await tx.select({ lastUsedAt: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.id, tokenId));
+      return row?.lastUsedAt ?? null;
+    }
+    if (writes.firstOfDay) {
+      await tx.insert(auditLog).values({
+        actorId: null,
+        action: "token.use",
+        targetType: "api_token",
+        targetId: tokenId,
+        details: { day: tokyoDay(now) },
+      });
+    }
+    return now;
   });
 }
 
