@@ -1,7 +1,8 @@
 import { count, eq } from "drizzle-orm";
 import { hashPassword } from "~/auth/password.server";
 import type { Database } from "../client.server";
-import { departments, users } from "../schema";
+import { addDaysTo, tokyoDay } from "~/assignments/assignment-status";
+import { assignmentDepartments, assignments, departments, users } from "../schema";
 import { DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_PEOPLE } from "./demo-org";
 
 export async function isOrganisationEmpty(db: Database): Promise<boolean> {
@@ -38,6 +39,18 @@ export async function seedDemoOrganisation(db: Database): Promise<{ seeded: bool
     for (const p of DEMO_PEOPLE.filter((p) => p.manager)) {
       await tx.update(users).set({ managerId: `demo-${p.manager}` }).where(eq(users.id, `demo-${p.key}`));
     }
+    // Two assignments, so the HR dashboard and the learners' home pages have something to show:
+    // AI Safe Use for everyone within two months, AI Practitioner for the two technical departments.
+    const hr = DEMO_PEOPLE.find((p) => p.roles?.includes("hr"));
+    const today = tokyoDay(new Date());
+    await tx.insert(assignments).values([
+      { id: "demo-assign-safe-use", trackId: "ai-safe-use", scope: "everyone", dueOn: addDaysTo(today, 60), newHireDays: 30, createdById: hr ? `demo-${hr.key}` : null },
+      { id: "demo-assign-practitioner", trackId: "ai-practitioner", scope: "departments", dueOn: addDaysTo(today, 120), newHireDays: null, createdById: hr ? `demo-${hr.key}` : null },
+    ]);
+    await tx.insert(assignmentDepartments).values([
+      { assignmentId: "demo-assign-practitioner", departmentId: "dept-product" },
+      { assignmentId: "demo-assign-practitioner", departmentId: "dept-dx" },
+    ]);
   });
   return { seeded: true, people: DEMO_PEOPLE.length };
 }
