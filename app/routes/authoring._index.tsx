@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { ItemAnalysisLink } from "~/assessment/item-analysis-link";
 import { readForm } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/session.server";
 import { draftStatus, publishDraft } from "~/content/authoring.server";
@@ -149,6 +150,8 @@ export default function Authoring() {
           language={language}
         />
       </section>
+
+      <ItemAnalysisLink />
 
       <section aria-labelledby="organisation-heading" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h2 id="organisation-heading" className="text-lg font-semibold">
