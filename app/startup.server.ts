@@ -1,4 +1,5 @@
 import { closeDatabase, databaseHandle } from "#db/client.server";
+import { FIRST_START_PUBLISHER } from "~/content/publisher";
 import { startAccessWorker, stopAccessWorker } from "~/access/access-worker.server";
 import { startExamSweep, stopExamSweep } from "~/assessment/exam-sweep.server";
 import { startAuthHousekeeping, stopAuthHousekeeping } from "~/auth/housekeeping.server";
@@ -70,7 +71,7 @@ async function publishBundledContentIfNone(log: Log): Promise<void> {
     log(`The bundled content has ${errors.length} error(s) and was not published; run npm run content:check.`);
     return;
   }
-  const published = await publishRelease(result.bundle, { id: null, name: "Manabi (first start)" });
+  const published = await publishRelease(result.bundle, { id: null, name: FIRST_START_PUBLISHER });
   if (published.published) log(`Published the bundled content as release #${published.number}.`);
 }
 

@@ -4,8 +4,11 @@ import path from "node:path";
 import type { User } from "lucia";
 import { env } from "~/env.server";
 import { checkContent } from "./load.server";
-import { previewAgainstLatest, publishRelease, type PublishResult } from "./publish.server";
-import type { CheckResult } from "./types";
+import type { StaleTranslation } from "#db/schema/content";
+import { changedBlocks, staleTranslations } from "./diff";
+import { previewAgainstLatest, publishRelease, staleOfRelease, type PublishResult } from "./publish.server";
+import { getCurrentRelease } from "./release.server";
+import type { CheckResult, ContentBundle, Language } from "./types";
 
 /** The CoE's content folder on this server's disk (CONTENT_DIR, else ./content). */
 export function contentDir(): string {
@@ -50,8 +53,8 @@ export async function checkDraft(): Promise<CheckResult> {
 }
 
 /** The draft compared with the newest release: what publishing now would change. */
-export async function draftStatus() {
-  const result = await checkDraft();
+export async function draftStatus(dir = contentDir()) {
+  const result = await checkDraftAt(dir);
   const errors = result.problems.filter((p) => p.severity === "error");
   const comparison = result.bundle ? await previewAgainstLatest(result.bundle) : null;
   return {
@@ -64,10 +67,56 @@ export async function draftStatus() {
   };
 }
 
-export type PublishDraftResult = { ok: false; errors: number } | ({ ok: true } & PublishResult);
+export type PublishDraftResult =
+  | { ok: false; reason: "errors"; errors: number }
+  | { ok: false; reason: "stale-unconfirmed"; stale: number }
+  | ({ ok: true } & PublishResult);
 
-export async function publishDraft(user: Pick<User, "id" | "displayName" | "email">): Promise<PublishDraftResult> {
-  const result = await checkDraft();
-  if (!result.bundle) return { ok: false, errors: result.problems.filter((p) => p.severity === "error").length };
+/**
+ * Publishes the draft. With translations behind (new or from earlier releases) the author must
+ * confirm (`confirmStale`), as the Authoring page asks beside the button.
+ */
+export async function publishDraft(
+  user: Pick<User, "id" | "displayName" | "email">,
+  options: { confirmStale?: boolean; dir?: string } = {},
+): Promise<PublishDraftResult> {
+  const result = await checkDraftAt(options.dir ?? contentDir());
+  if (!result.bundle) return { ok: false, reason: "errors", errors: result.problems.filter((p) => p.severity === "error").length };
+  if (!options.confirmStale) {
+    const { stale, unchanged } = await previewAgainstLatest(result.bundle);
+    if (stale.length > 0 && !unchanged) return { ok: false, reason: "stale-unconfirmed", stale: stale.length };
+  }
   return { ok: true, ...(await publishRelease(result.bundle, { id: user.id, name: `${user.displayName} <${user.email}>` })) };
+}
+
+export type LessonSideChanges = {
+  /** Compared with the live release: a lesson it lacks, one whose text in this language changed, or not. */
+  status: "new" | "changed" | "unchanged";
+  /** Top-level blocks of the draft body that the live release does not have (for a preview to mark). */
+  changedBlocks: number[];
+  /** This language is behind the other (in the draft, counting earlier releases), or null. */
+  behind: StaleTranslation | null;
+};
+
+/** What the draft of one lesson changes against the live release, per language (null: nothing published yet). */
+export async function draftLessonChanges(
+  bundle: ContentBundle,
+  lessonId: string,
+): Promise<{ releaseNumber: number; sides: Record<Language, LessonSideChanges> } | null> {
+  const live = await getCurrentRelease();
+  const lesson = bundle.lessons.find((l) => l.id === lessonId);
+  if (!live || !lesson) return null;
+  const before = live.lessons.get(lessonId) ?? null;
+  const stale = staleTranslations(live.bundle, bundle, await staleOfRelease(live.number), live.number + 1).filter(
+    (s) => s.kind === "lesson" && s.id === lessonId,
+  );
+  const side = (lang: Language): LessonSideChanges => {
+    const status = !before ? "new" : before.sourceHash[lang] === lesson.sourceHash[lang] ? "unchanged" : "changed";
+    return {
+      status,
+      changedBlocks: status === "unchanged" ? [] : changedBlocks(before?.body[lang] ?? null, lesson.body[lang]),
+      behind: stale.find((s) => s.stale === lang) ?? null,
+    };
+  };
+  return { releaseNumber: live.number, sides: { ja: side("ja"), en: side("en") } };
 }

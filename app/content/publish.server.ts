@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { desc, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { getDb } from "#db/client.server";
 import { auditLog, contentReleases, type ReleaseChangeSummary, type StaleTranslation } from "#db/schema";
 import { bundleCounts, canonicalJson, countChanges, staleTranslations, summarizeChanges } from "./diff";
@@ -94,6 +94,15 @@ export async function publishRelease(
   invalidateReleaseCache();
   step("done");
   return result;
+}
+
+/** The translations recorded as behind on a release (a small read: not its bundle). */
+export async function staleOfRelease(number: number): Promise<StaleTranslation[]> {
+  const [row] = await getDb()
+    .select({ stale: contentReleases.staleTranslations })
+    .from(contentReleases)
+    .where(eq(contentReleases.number, number));
+  return row?.stale ?? [];
 }
 
 export type ReleaseListItem = {

@@ -94,6 +94,31 @@ function renderNode(node: CompactNode, key: string, options: RenderOptions): Rea
  * by name. With `anchors`, headings carry their section ids (one lesson per page: a page showing both
  * languages side by side leaves them out, ids being unique).
  */
-export function LessonBody({ source, anchors = false }: { source: string; anchors?: boolean }) {
-  return <div className="lesson-body">{renderNodes(parseTree(source), "n", { anchors })}</div>;
+export function LessonBody({
+  source,
+  anchors = false,
+  changed,
+}: {
+  source: string;
+  anchors?: boolean;
+  /** For an author's preview: top-level blocks to mark as changed, with the mark's text. */
+  changed?: { blocks: readonly number[]; label: string };
+}) {
+  const nodes = renderNodes(parseTree(source), "n", { anchors });
+  if (!changed || changed.blocks.length === 0) return <div className="lesson-body">{nodes}</div>;
+  const marked = new Set(changed.blocks);
+  return (
+    <div className="lesson-body">
+      {nodes.map((node, i) =>
+        marked.has(i) ? (
+          <div key={`changed-${i}`} className="-ml-3 border-l-4 border-amber-500 bg-amber-50/70 py-1 pl-3" data-testid="changed-block">
+            <span className="block text-xs font-semibold text-amber-900">{changed.label}</span>
+            {node}
+          </div>
+        ) : (
+          node
+        ),
+      )}
+    </div>
+  );
 }

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { publisherKey } from "~/content/publisher";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requirePermission } from "~/auth/session.server";
@@ -164,7 +165,9 @@ export default function AuditLogPage() {
                     ? formatPersonName(entry.actor, language)
                     : entry.actorLabel === "cli"
                       ? t("admin.auditLog.viaCli")
-                      : entry.actorLabel ?? t("admin.auditLog.system")}
+                      : publisherKey(entry.actorLabel)
+                        ? t(publisherKey(entry.actorLabel)!)
+                        : entry.actorLabel ?? t("admin.auditLog.system")}
                 </span>
                 <span className="text-slate-800">
                   {auditKindOf(entry.action) ? (

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { useMemo } from "react";
 import { requirePermission } from "~/auth/session.server";
-import { checkDraft } from "~/content/authoring.server";
+import { checkDraft, draftLessonChanges } from "~/content/authoring.server";
 import { indexRelease } from "~/content/release.server";
 import { pageTitle } from "~/i18n/meta";
 import { lessonContent } from "~/learning/views.server";
@@ -11,6 +11,7 @@ import { LessonBody } from "~/mdx/lesson-body";
 import { LessonProvider } from "~/mdx/lesson-context";
 import { ErrorPage } from "~/ui/error-page";
 import { ProblemList } from "~/ui/problem-list";
+import { useLanguage } from "~/ui/use-viewer";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "preview:content");
@@ -19,15 +20,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const lesson = bundle.lessons.find((l) => l.id === params.lessonId);
   if (!lesson) throw new Response("Not found", { status: 404 });
   const draft = indexRelease(0, new Date(), bundle);
+  const changes = await draftLessonChanges(bundle, lesson.id);
   const side = (lang: "ja" | "en") => ({
     lang,
     title: lesson.title[lang],
     summary: lesson.summary[lang],
     body: draft.serializedBodies.get(`${lesson.id}:${lang}`)!,
+    changes: changes ? { releaseNumber: changes.releaseNumber, ...changes.sides[lang] } : null,
     ...lessonContent(draft, lesson, lang),
   });
   return {
     id: lesson.id,
+    title: lesson.title,
     minutes: lesson.minutes,
     files: lesson.files,
     sides: [side("ja"), side("en")],
@@ -36,20 +40,40 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 function Side({ side }: { side: ReturnType<typeof useLoaderData<typeof loader>>["sides"][number] }) {
-  const { i18n } = useTranslation();
-  // Each column renders its components' labels in its own language.
+  const { t, i18n } = useTranslation();
+  // Each column renders its components' labels in its own language; the author's marks stay in the page's.
   const fixed = useMemo(() => {
     const clone = i18n.cloneInstance({ lng: side.lang });
     return clone;
   }, [i18n, side.lang]);
+  const changes = side.changes;
   return (
     <I18nextProvider i18n={fixed}>
-      <section lang={side.lang} className="min-w-0 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      <section lang={side.lang} className="min-w-0 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" data-side={side.lang}>
         <p className="text-xs font-semibold uppercase tracking-wide text-slate-600">{side.lang === "ja" ? "日本語" : "English"}</p>
+        <div lang={i18n.language} className="mt-2 space-y-1 text-sm" data-testid="preview-changes">
+          <p className={changes?.status === "unchanged" ? "text-slate-600" : "font-semibold text-amber-900"}>
+            {!changes
+              ? t("authoring.previewNoRelease")
+              : changes.status === "new"
+                ? t("authoring.previewNew", { number: changes.releaseNumber })
+                : changes.status === "changed"
+                  ? t("authoring.previewChanged", { number: changes.releaseNumber })
+                  : t("authoring.previewUnchanged", { number: changes.releaseNumber })}
+          </p>
+          {changes?.behind ? (
+            <p className="rounded border border-amber-300 bg-amber-50 px-2 py-1 text-amber-900" data-testid="preview-behind">
+              {changes.behind.since ? t("authoring.previewBehind", { since: changes.behind.since }) : t("authoring.previewBehindUndated")}
+            </p>
+          ) : null}
+        </div>
         <h2 className="mt-1 text-2xl font-bold">{side.title}</h2>
         <p className="mt-2 text-slate-700">{side.summary}</p>
         <LessonProvider value={{ questions: side.questions, terms: side.terms, answeredCorrectly: [], answerAction: null }}>
-          <LessonBody source={side.body} />
+          <LessonBody
+            source={side.body}
+            changed={changes && changes.status !== "new" ? { blocks: changes.changedBlocks, label: t("authoring.previewChangedBlock") } : undefined}
+          />
         </LessonProvider>
       </section>
     </I18nextProvider>
@@ -58,6 +82,7 @@ function Side({ side }: { side: ReturnType<typeof useLoaderData<typeof loader>>[
 
 export default function LessonPreview() {
   const { t } = useTranslation();
+  const language = useLanguage();
   const data = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
@@ -72,7 +97,7 @@ export default function LessonPreview() {
       </nav>
       <header>
         <h1 className="text-xl font-bold">
-          {t("authoring.previewLesson", { id: data.id })}
+          {t("authoring.previewLesson", { title: data.title[language], id: data.id })}
         </h1>
         <p className="mt-1 text-sm text-slate-600">
           <code>{data.files.ja}</code> · <code>{data.files.en}</code> · {t("learning.minutes", { count: data.minutes })}
