@@ -1,7 +1,7 @@
 import { startOfTokyoDay } from "~/certification/validity";
 import { formatDate, formatDateTime, formatPersonName, type PersonName } from "~/i18n/format";
 import type { Language } from "~/i18n/languages";
-import type { MailKind } from "./kinds";
+import { MAIL_KINDS, type MailKind } from "./kinds";
 
 /**
  * The text of every mail, in both languages, rendered when a mail is enqueued (the outbox stores the
@@ -231,4 +231,4 @@ export function renderMail(data: MailData, lang: Language): RenderedMail {
 }
 
 /** Every kind, for the HR preview and the tests. */
-export const TEMPLATE_KINDS: readonly MailKind[] = ["invitation", "cert-expiring", "recert-open", "assignment-due-soon", "assignment-overdue"];
+export const TEMPLATE_KINDS: readonly MailKind[] = MAIL_KINDS;

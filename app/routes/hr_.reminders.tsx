@@ -14,6 +14,7 @@ import { ErrorPage } from "~/ui/error-page";
 
 /** A made-up person and dates, so HR sees every mail as it will read, in both languages. */
 const SAMPLE_PERSON = { familyName: "山田", givenName: "花子", familyNameKana: "やまだ", givenNameKana: "はなこ", familyNameLatin: "Yamada", givenNameLatin: "Hanako" };
+const SAMPLE_MANAGER = { familyName: "佐藤", givenName: "健", familyNameKana: "さとう", givenNameKana: "けん", familyNameLatin: "Sato", givenNameLatin: "Ken" };
 const DAY_MS = 86_400_000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -34,6 +35,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         return { kind, person: SAMPLE_PERSON, trackTitle, link, validUntil: new Date(now.getTime() + CERT_EXPIRING_DAYS * DAY_MS) };
       case "assignment-due-soon":
         return { kind, person: SAMPLE_PERSON, trackTitle, link, dueOn: tokyoDay(new Date(now.getTime() + ASSIGNMENT_DUE_SOON_DAYS * DAY_MS)) };
+      case "manager-reminder":
+        return { kind, person: SAMPLE_PERSON, manager: SAMPLE_MANAGER, trackTitle, link, dueOn: tokyoDay(new Date(now.getTime() + ASSIGNMENT_DUE_SOON_DAYS * DAY_MS)), overdue: false };
       default:
         return { kind: "assignment-overdue", person: SAMPLE_PERSON, trackTitle, link, dueOn: tokyoDay(new Date(now.getTime() - DAY_MS)) };
     }
