@@ -181,8 +181,10 @@ async function main() {
   }
 }
 
-// `npm run bench -- access`: the access check instead (bench/access.ts).
-const run = process.argv[2] === "access" ? (await import("./access")).benchAccess : main;
+// `npm run bench -- access`: the access check instead (bench/access.ts); `-- authoring`: the Authoring
+// page and a lesson preview, cold and warm (bench/authoring.ts).
+const scenario = process.argv[2];
+const run = scenario === "access" ? (await import("./access")).benchAccess : scenario === "authoring" ? (await import("./authoring")).benchAuthoring : main;
 run().catch((error) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

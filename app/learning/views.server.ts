@@ -2,6 +2,7 @@ import { displayText, type LoadedRelease } from "~/content/release.server";
 import type { Language, Lesson } from "~/content/types";
 import type { LessonContextValue } from "~/mdx/lesson-context";
 import { courseProgress } from "./completion";
+import { nextStepsAfterCourse } from "./next-steps";
 import { getLearnerProgress, progressOfCourses } from "./progress.server";
 import { minimumReadingSeconds } from "./reading";
 import { env } from "~/env.server";
@@ -25,9 +26,20 @@ export async function courseView(release: LoadedRelease, userId: string, courseI
   const progress = await getLearnerProgress(userId);
   const summary = courseProgress(course, release.lessons, progress.byLesson, progress.correct);
   const status = new Map(summary.lessons.map((l) => [l.id, l.status]));
+  // Once the course is complete: the next course of each track it counts towards, or the track's exam.
+  const complete = new Set(progressOfCourses(release, progress).filter((c) => c.status === "complete").map((c) => c.courseId));
+  const nextSteps =
+    summary.status === "complete"
+      ? nextStepsAfterCourse(course.id, release.bundle.tracks, complete, new Set(release.courses.keys())).map((step) => ({
+          ...step,
+          trackTitle: release.tracks.get(step.trackId)!.title[lang],
+          courseTitle: step.kind === "course" ? release.courses.get(step.courseId)!.title[lang] : null,
+        }))
+      : [];
   return {
     course: { id: course.id, title: course.title[lang], summary: course.summary[lang] },
     progress: summary,
+    nextSteps,
     lessons: course.lessons
       .map((id) => release.lessons.get(id))
       .filter((l): l is Lesson => Boolean(l))

@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function CoursePage() {
   const { t } = useTranslation();
-  const { course, lessons, progress, tracks } = useLoaderData<typeof loader>();
+  const { course, lessons, progress, tracks, nextSteps } = useLoaderData<typeof loader>();
   const action = progress.status === "complete" ? "review" : progress.status === "in-progress" ? "continue" : "start";
   return (
     <div className="mx-auto max-w-3xl space-y-6">
@@ -80,7 +80,41 @@ export default function CoursePage() {
           ))}
         </ol>
       </section>
-      {tracks.length > 0 ? (
+      {nextSteps.length > 0 ? (
+        <section aria-labelledby="next-steps-heading" className="rounded-xl border border-emerald-300 bg-emerald-50 p-5" data-testid="course-next-steps">
+          <h2 id="next-steps-heading" className="font-semibold text-emerald-950">
+            <span aria-hidden="true">✓ </span>
+            {t("learning.courseDone.heading")}
+          </h2>
+          <ul className="mt-2 space-y-3">
+            {nextSteps.map((step) => (
+              <li key={step.trackId} className="text-slate-900">
+                {step.kind === "exam" ? (
+                  <>
+                    <p>{t("learning.courseDone.examReady", { track: step.trackTitle })}</p>
+                    <Link to={`/tracks/${step.trackId}`} className="mt-2 inline-flex rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-700">
+                      {t("learning.courseDone.toExam")}
+                    </Link>
+                  </>
+                ) : (
+                  <>
+                    <p>{t("learning.courseDone.nextCourse", { track: step.trackTitle, course: step.courseTitle, count: step.coursesLeft })}</p>
+                    <p className="mt-2 flex flex-wrap gap-x-4 gap-y-2">
+                      <Link to={`/learn/${step.courseId}`} className="inline-flex rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-700">
+                        {t("learning.courseDone.toCourse", { course: step.courseTitle })}
+                      </Link>
+                      <Link to={`/tracks/${step.trackId}`} className="self-center text-sm font-medium text-indigo-700 underline">
+                        {t("learning.courseDone.toTrack", { track: step.trackTitle })}
+                      </Link>
+                    </p>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {tracks.length > 0 && nextSteps.length === 0 ? (
         <section aria-labelledby="course-tracks-heading" className="rounded-xl border border-indigo-200 bg-indigo-50/60 p-5" data-testid="course-tracks">
           <h2 id="course-tracks-heading" className="font-semibold text-slate-900">
             {t("track.fromCourse")}
