@@ -5,7 +5,7 @@
  * (the people exist, the departments exist) run in the action.
  */
 import { z } from "zod";
-import { ASSIGNMENT_SCOPES } from "#db/schema/assignments";
+import { ASSIGNMENT_SCOPES, type AssignmentScope } from "#db/schema/assignments";
 
 export const MAX_LISTED_PEOPLE = 5_000;
 export const MAX_NEW_HIRE_DAYS = 730;
@@ -36,8 +36,10 @@ function isRealDay(value: string): boolean {
 export function assignmentFormSchema(today: string) {
   return z
     .object({
-      trackId: z.string({ required_error: "assignments.errors.trackRequired" }).min(1, "assignments.errors.trackRequired"),
-      scope: z.enum(ASSIGNMENT_SCOPES, { required_error: "assignments.errors.scopeRequired", invalid_type_error: "assignments.errors.scopeRequired" }),
+      // Required, but checked below with the rest, so one submit shows every problem at once
+      // (zod skips refinements of an object whose own fields failed).
+      trackId: z.string().optional(),
+      scope: z.string().optional(),
       departmentIds: z.array(z.string().min(1)).default([]),
       people: z.string().max(200_000, "assignments.errors.peopleTooMany").optional(),
       dueOn: z
@@ -53,6 +55,8 @@ export function assignmentFormSchema(today: string) {
         .optional(),
     })
     .superRefine((value, ctx) => {
+      if (!value.trackId) ctx.addIssue({ code: "custom", path: ["trackId"], message: "assignments.errors.trackRequired" });
+      if (!isScope(value.scope)) ctx.addIssue({ code: "custom", path: ["scope"], message: "assignments.errors.scopeRequired" });
       if (value.dueOn === undefined && value.newHireDays === undefined) {
         ctx.addIssue({ code: "custom", path: ["dueOn"], message: "assignments.errors.whenRequired" });
       }
@@ -64,7 +68,12 @@ export function assignmentFormSchema(today: string) {
         if (listed.length === 0) ctx.addIssue({ code: "custom", path: ["people"], message: "assignments.errors.peopleRequired" });
         if (listed.length > MAX_LISTED_PEOPLE) ctx.addIssue({ code: "custom", path: ["people"], message: "assignments.errors.peopleTooMany" });
       }
-    });
+    })
+    .transform((value) => ({ ...value, trackId: value.trackId!, scope: value.scope as AssignmentScope }));
+}
+
+function isScope(value: string | undefined): value is AssignmentScope {
+  return (ASSIGNMENT_SCOPES as readonly string[]).includes(value ?? "");
 }
 
 export type AssignmentForm = z.infer<ReturnType<typeof assignmentFormSchema>>;

@@ -92,6 +92,8 @@ export async function action({ request }: ActionFunctionArgs) {
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 const labelClass = "block text-sm font-medium text-slate-800";
+/** Indentation by depth in the org chart (classes, not inline styles: the CSP forbids those). */
+const INDENT = ["ps-0", "ps-5", "ps-10", "ps-14", "ps-20", "ps-24"];
 const cardClass = "rounded-xl border border-slate-200 bg-white p-6 shadow-sm";
 
 function NewAssignment() {
@@ -163,7 +165,7 @@ function NewAssignment() {
           ) : (
             <div className="mt-2 max-h-64 overflow-y-auto rounded-md border border-slate-200 p-3">
               {d.departments.map((dept) => (
-                <label key={dept.id} className="flex items-center gap-2 py-1 text-sm text-slate-800" style={{ paddingInlineStart: `${dept.depth * 1.25}rem` }}>
+                <label key={dept.id} className={`flex items-center gap-2 py-1 text-sm text-slate-800 ${INDENT[Math.min(dept.depth, INDENT.length - 1)]}`}>
                   <input type="checkbox" name={fields.departmentIds.name} value={dept.id} defaultChecked={selectedDepartments.has(dept.id)} className="h-4 w-4 rounded border-slate-400 text-indigo-600" />
                   {language === "ja" ? dept.nameJa : dept.nameEn} <span className="text-xs text-slate-500">{dept.code}</span>
                 </label>
