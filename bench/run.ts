@@ -181,10 +181,11 @@ async function main() {
   }
 }
 
-// `npm run bench -- access`: the access check instead (bench/access.ts); `-- authoring`: the Authoring
-// page and a lesson preview, cold and warm (bench/authoring.ts).
+// `npm run bench -- access`: the access check instead (bench/access.ts); `-- hr`: the HR dashboard,
+// manager view, exports and org import on a 50,000-person organisation (bench/hr.ts); `-- authoring`:
+// the Authoring page and a lesson preview, cold and warm (bench/authoring.ts).
 const scenario = process.argv[2];
-const run = scenario === "access" ? (await import("./access")).benchAccess : scenario === "authoring" ? (await import("./authoring")).benchAuthoring : main;
+const run = scenario === "access" ? (await import("./access")).benchAccess : scenario === "hr" ? (await import("./hr")).benchHr : scenario === "authoring" ? (await import("./authoring")).benchAuthoring : main;
 run().catch((error) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
