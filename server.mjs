@@ -33,7 +33,6 @@ let ready = false;
 const app = express();
 app.disable("x-powered-by");
 if (settings.trustProxy !== undefined) app.set("trust proxy", settings.trustProxy);
-app.use(compression());
 
 const secure = settings.secureCookies;
 
@@ -70,6 +69,13 @@ app.use((req, res, next) => {
 // origins (a second line behind the CSRF token), 415 for non-form bodies, 413 past the body limit,
 // 400 for broken forms and NUL bytes. Accepted bodies are handed to Remix below.
 app.use(http.refuseHostileRequests());
+
+// The API's hot endpoints (the single access check and forward-auth), answered here with the same
+// functions as their Remix routes: a gateway asks on every request of its users (app/access/api-fast-path.server.ts).
+// In development the Remix routes answer them, so edits apply without a restart.
+if (!vite) app.use(http.apiFastPath(() => ready));
+// Everything else may be compressed (pages, scripts, CSV exports).
+app.use(compression());
 
 if (vite) {
   app.use(vite.middlewares);

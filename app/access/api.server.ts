@@ -38,12 +38,26 @@ export type ProblemCode =
   | "rate-limited"
   | "no-release";
 
+/** An answer of the API, free of any framework: the Remix routes and the fast path (server.mjs) send it as it is. */
+export type ApiAnswer = { status: number; headers: Record<string, string>; body: string | null };
+
+/** The answer as a fetch Response (for the Remix resource routes). */
+export function toResponse(answer: ApiAnswer): Response {
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
 /** An RFC 9457 problem answer; `code` says which problem, `detail` says it for a person. */
-export function apiProblem(status: number, code: ProblemCode, detail: string, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}): Response {
-  return new Response(JSON.stringify({ type: "about:blank", title: STATUS_TITLES[status] ?? "Error", status, detail, code, ...extra }), {
+export function problemAnswer(status: number, code: ProblemCode, detail: string, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}): ApiAnswer {
+  return {
     status,
     headers: { "Content-Type": "application/problem+json; charset=utf-8", "Cache-Control": "no-store", ...headers },
-  });
+    body: JSON.stringify({ type: "about:blank", title: STATUS_TITLES[status] ?? "Error", status, detail, code, ...extra }),
+  };
+}
+
+/** The same as a fetch Response. */
+export function apiProblem(status: number, code: ProblemCode, detail: string, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}): Response {
+  return toResponse(problemAnswer(status, code, detail, headers, extra));
 }
 
 /** A JSON answer that no cache keeps. */
@@ -54,33 +68,56 @@ export function apiJson(body: unknown, status = 200): Response {
   });
 }
 
+type TokenCheck = { ok: true; principal: ApiPrincipal } | { ok: false; answer: ApiAnswer };
+
 /**
- * The token of the request's `Authorization: Bearer` header, holding `scope` and within its rate; throws
- * the problem answer otherwise (401, 429 with Retry-After, 403). Cookies are never looked at.
+ * The token of an `Authorization: Bearer` header value, when it holds `scope` and is within its rate;
+ * otherwise the problem answer (401, 429 with Retry-After, 403). Cookies are never looked at.
  */
-export async function requireApiToken(request: Request, scope: ApiScope): Promise<ApiPrincipal> {
-  const authorization = request.headers.get("Authorization");
+export async function checkApiToken(authorization: string | null, scope: ApiScope): Promise<TokenCheck> {
   const principal = await authenticateBearer(authorization);
   if (!principal) {
-    throw apiProblem(
-      401,
-      "unauthenticated",
-      authorization ? "The bearer token is not valid (unknown, revoked or malformed)." : "Send an API token: Authorization: Bearer <token>.",
-      { "WWW-Authenticate": authorization ? 'Bearer realm="manabi", error="invalid_token"' : 'Bearer realm="manabi"' },
-    );
+    return {
+      ok: false,
+      answer: problemAnswer(
+        401,
+        "unauthenticated",
+        authorization ? "The bearer token is not valid (unknown, revoked or malformed)." : "Send an API token: Authorization: Bearer <token>.",
+        { "WWW-Authenticate": authorization ? 'Bearer realm="manabi", error="invalid_token"' : 'Bearer realm="manabi"' },
+      ),
+    };
   }
   const rate = takeRate(principal.id);
   if (!rate.ok) {
-    throw apiProblem(429, "rate-limited", `This token sent too many requests; retry in ${rate.retryAfterSeconds} s.`, {
-      "Retry-After": String(rate.retryAfterSeconds),
-    });
+    return {
+      ok: false,
+      answer: problemAnswer(429, "rate-limited", `This token sent too many requests; retry in ${rate.retryAfterSeconds} s.`, {
+        "Retry-After": String(rate.retryAfterSeconds),
+      }),
+    };
   }
   if (!principal.scopes.includes(scope)) {
-    throw apiProblem(403, "insufficient-scope", `This token lacks the scope ${scope}.`, {
-      "WWW-Authenticate": `Bearer realm="manabi", error="insufficient_scope", scope="${scope}"`,
-    });
+    return {
+      ok: false,
+      answer: problemAnswer(403, "insufficient-scope", `This token lacks the scope ${scope}.`, {
+        "WWW-Authenticate": `Bearer realm="manabi", error="insufficient_scope", scope="${scope}"`,
+      }),
+    };
   }
-  return principal;
+  return { ok: true, principal };
+}
+
+/** The problem answer when the header's token may not make this request, null when it may. */
+export async function tokenRefusal(authorization: string | null, scope: ApiScope): Promise<ApiAnswer | null> {
+  const check = await checkApiToken(authorization, scope);
+  return check.ok ? null : check.answer;
+}
+
+/** `checkApiToken` for a Remix route: the principal, or a thrown problem Response. */
+export async function requireApiToken(request: Request, scope: ApiScope): Promise<ApiPrincipal> {
+  const check = await checkApiToken(request.headers.get("Authorization"), scope);
+  if (!check.ok) throw toResponse(check.answer);
+  return check.principal;
 }
 
 /** The people named by email or employee number, by the key as given; unknown keys are absent. */

@@ -19,6 +19,9 @@ import {
 } from "./request-rules";
 import { logUnexpectedError, withRequestIds } from "./unexpected-errors";
 
+/** The API's hot endpoints, answered before Remix (see the module). */
+export { apiFastPath } from "~/access/api-fast-path.server";
+
 /**
  * The Express side of Manabi's HTTP handling, used by server.mjs (through the build's entry module):
  * refuses hostile or malformed requests before Remix parses anything, hands Remix a body that was read
