@@ -13,6 +13,7 @@ import { and, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb, rowsOf } from "#db/client.server";
 import { assignmentDepartments, assignmentPeople, assignments, auditLog, departments, users, type AssignmentScope } from "#db/schema";
 import type { LoadedRelease } from "~/content/release.server";
+import { personNameColumns, type PersonNameFields } from "~/org/person-name-columns.server";
 import { assignmentStatus, byUrgency, daysBetween, tokyoDay, type AssignmentStatus } from "./assignment-status";
 
 export type AssignmentRow = {
@@ -246,7 +247,8 @@ export type AssignmentListItem = {
   dueOn: string | null;
   newHireDays: number | null;
   createdAt: Date;
-  createdByName: string | null;
+  /** Null when the account that made it was deleted. */
+  createdBy: PersonNameFields | null;
   departments: { id: string; nameJa: string; nameEn: string }[];
   people: number;
   /** Active people it reaches today. */
@@ -264,7 +266,7 @@ export async function listAssignments(): Promise<AssignmentListItem[]> {
       dueOn: assignments.dueOn,
       newHireDays: assignments.newHireDays,
       createdAt: assignments.createdAt,
-      createdByName: users.displayName,
+      createdBy: personNameColumns,
     })
     .from(assignments)
     .leftJoin(users, eq(users.id, assignments.createdById))
@@ -287,6 +289,7 @@ export async function listAssignments(): Promise<AssignmentListItem[]> {
   ]);
   return rows.map((r) => ({
     ...r,
+    createdBy: r.createdBy?.familyName ? r.createdBy : null,
     departments: depts.filter((d) => d.assignmentId === r.id).map(({ id, nameJa, nameEn }) => ({ id, nameJa, nameEn })),
     people: people.find((p) => p.assignmentId === r.id)?.n ?? 0,
     reach: reach.get(r.id) ?? 0,

@@ -12,7 +12,7 @@ import { createAssignment, listAssignments, resolvePeople, withdrawAssignment } 
 import { readForm } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/session.server";
 import { getCurrentRelease } from "~/content/release.server";
-import { formatDate, formatNumber } from "~/i18n/format";
+import { formatDate, formatNumber, formatPersonName } from "~/i18n/format";
 import { requestLanguage } from "~/i18n/i18next.server";
 import { pageTitle } from "~/i18n/meta";
 import { departmentOutline } from "~/org/departments.server";
@@ -254,7 +254,7 @@ function AssignmentList() {
               <p className="text-sm text-slate-700">{when(a, t, language)}</p>
               <p className="mt-1 text-xs text-slate-600">
                 {t("assignments.reach", { count: a.reach, n: formatNumber(a.reach, language) })} ·{" "}
-                {t("assignments.createdBy", { name: a.createdByName ?? "—", date: formatDate(a.createdAt, language) })}
+                {t("assignments.createdBy", { name: a.createdBy ? formatPersonName(a.createdBy, language) : "—", date: formatDate(a.createdAt, language) })}
               </p>
             </div>
             {d.withdrawId === a.id ? null : (
@@ -299,7 +299,8 @@ export default function Page() {
         <h1 className="mt-1 text-2xl font-bold text-slate-900">{t("assignments.title")}</h1>
         <p className="mt-2 max-w-3xl text-slate-700">{t("assignments.intro")}</p>
       </div>
-      {d.tracks.length === 0 ? <Alert tone="info">{t("assignments.noRelease")}</Alert> : <NewAssignment />}
+      {/* A new key after each assignment made, so the form starts empty again. */}
+      {d.tracks.length === 0 ? <Alert tone="info">{t("assignments.noRelease")}</Alert> : <NewAssignment key={d.assignments[0]?.id ?? "none"} />}
       <section aria-labelledby="list-heading" className="space-y-3">
         <h2 id="list-heading" className="text-lg font-semibold text-slate-900">
           {t("assignments.listHeading")}
