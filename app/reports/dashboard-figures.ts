@@ -39,6 +39,9 @@ export function linearScale(domain: readonly [number, number], range: readonly [
   };
 }
 
+/** How many weeks back the completion-over-time series goes. */
+export const SERIES_WEEKS = 12;
+
 export type SeriesPoint = {
   /** The Tokyo calendar day the point stands for. */
   day: string;

@@ -18,10 +18,9 @@ import type { AssignmentStatus } from "~/assignments/assignment-status";
 import { assignmentRowsSql, type PeopleFilter } from "~/assignments/assignments.server";
 import type { LoadedRelease } from "~/content/release.server";
 import type { PersonNameFields } from "~/org/person-name-columns.server";
-import { addCount, emptyCounts, EXPIRY_WINDOWS, weeklyPoints, type ExpiryWindow, type StatusCounts } from "./dashboard-figures";
+import { addCount, emptyCounts, EXPIRY_WINDOWS, SERIES_WEEKS, weeklyPoints, type ExpiryWindow, type StatusCounts } from "./dashboard-figures";
 
 const DAY_MS = 86_400_000;
-export const SERIES_WEEKS = 12;
 
 export type DepartmentGroup = {
   /** A department id (with its sub-departments), "direct" (in the filtered department itself) or "none". */
