@@ -11,6 +11,9 @@ import { tokyoDate } from "~/certification/validity";
 
 export const ASSIGNMENT_DUE_SOON_DAYS = 7;
 
+/** Days before the end of a certificate's validity when "expires soon" is sent (the scheduler's rule). */
+export const CERT_EXPIRING_DAYS = 30;
+
 export type AssignmentForReminder = {
   userId: string;
   trackId: string;

@@ -9,7 +9,7 @@ import { assignmentDedupeKey, certificateDedupeKey } from "./kinds";
 import { mailBaseUrl } from "./links.server";
 import { enqueueMail } from "./outbox.server";
 import { renderMail, type MailData } from "./templates";
-import { reminderDue, type AssignmentForReminder } from "./reminder-rules";
+import { CERT_EXPIRING_DAYS, reminderDue, type AssignmentForReminder } from "./reminder-rules";
 
 /**
  * The reminder scheduler: a step of the mail worker that enqueues the reminders that are due now.
@@ -81,9 +81,6 @@ async function enqueueNew(candidates: Candidate[]): Promise<number> {
   }
   return enqueued;
 }
-
-/** Days before the end of a certificate's validity when "expires soon" is sent. */
-export const CERT_EXPIRING_DAYS = 30;
 
 async function certificateCandidates(now: Date): Promise<Candidate[]> {
   const release = await getCurrentRelease();

@@ -12,6 +12,8 @@ declare module "vitest" {
     baseUrl: string;
     /** A copy of content/ that the server publishes from, so tests can edit a draft. */
     contentDir: string;
+    /** Where the server writes its mail (.eml files; no SMTP in tests). */
+    mailDir: string;
   }
 }
 
@@ -47,6 +49,7 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const contentDir = fs.mkdtempSync(path.join(os.tmpdir(), "manabi-e2e-content-"));
   fs.cpSync(path.resolve("content"), contentDir, { recursive: true });
+  const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), "manabi-e2e-mail-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -54,9 +57,12 @@ export default async function setup(project: TestProject) {
     HOST: "127.0.0.1",
     MANABI_SEED_DEMO: "1",
     CONTENT_DIR: contentDir,
+    MAIL_DIR: mailDir,
     // Lessons count as read after ~2% of their minimum reading time, so browser tests need not wait minutes.
     MANABI_READING_TIME_FACTOR: "0.02",
   };
+  // Mail goes to files in mailDir, whatever the machine's SMTP settings.
+  for (const name of ["SMTP_URL", "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASS", "SMTP_SECURE", "PUBLIC_URL"]) delete env[name];
   if (db.kind === "postgres") {
     env.DATABASE_URL = db.url;
     // A server database in production needs a signing secret shared by all app servers.
@@ -74,6 +80,7 @@ export default async function setup(project: TestProject) {
   await waitForHealth(baseUrl, child, logs);
   project.provide("baseUrl", baseUrl);
   project.provide("contentDir", contentDir);
+  project.provide("mailDir", mailDir);
   return async () => {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
@@ -83,5 +90,6 @@ export default async function setup(project: TestProject) {
     if (errors.length) console.log(`Server log lines mentioning errors:\n${errors.slice(0, 20).join("\n")}`);
     await db.drop();
     fs.rmSync(contentDir, { recursive: true, force: true });
+    fs.rmSync(mailDir, { recursive: true, force: true });
   };
 }
