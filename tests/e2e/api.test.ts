@@ -70,4 +70,23 @@ describe("the access API over HTTP", () => {
     const anonymous = await fetch(`${baseUrl()}/api/v1/forward-auth/chat-assistant`, { headers: { "X-Forwarded-Email": "learner@example.com" } });
     expect(anonymous.status).toBe(401);
   });
+
+  it("answers the hot endpoints with the security headers and a request id, and a HEAD like a GET without a body", async () => {
+    for (const res of [
+      await api("/api/v1/access?user=learner@example.com&tool=chat-assistant", { headers: { "Accept-Encoding": "gzip, deflate, br" } }),
+      await api("/api/v1/access?user=learner@example.com&tool=no-such-tool"),
+      await api("/api/v1/forward-auth/chat-assistant", { headers: { "X-Forwarded-Email": "learner@example.com" } }),
+      await fetch(`${baseUrl()}/api/v1/access?user=learner@example.com&tool=chat-assistant`),
+    ]) {
+      expect(res.headers.get("X-Request-Id"), res.url).toMatch(/^[0-9a-f]{8}$/);
+      expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(res.headers.get("X-Frame-Options")).toBe("DENY");
+      expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'self'");
+      expect(res.headers.get("Cache-Control")).toBe("no-store");
+    }
+    const head = await api("/api/v1/access?user=learner@example.com&tool=chat-assistant", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("Content-Type")).toMatch(/^application\/json/);
+    expect(await head.text()).toBe("");
+  });
 });
