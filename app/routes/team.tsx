@@ -260,6 +260,9 @@ export default function TeamPage() {
           ) : (
             <p className="text-sm text-slate-700">{t("team.remindNote")}</p>
           )}
+          <h2 id="team-table-caption" className="text-base font-semibold text-slate-900">
+            {filtered ? t("team.table.captionFiltered", { formatted: n(data.matching) }) : t("team.table.caption")}
+          </h2>
           <p className="text-sm text-slate-700 md:hidden" data-testid="scroll-hint">
             <span aria-hidden="true">↔ </span>
             {t("team.table.scrollHint")}
@@ -270,10 +273,7 @@ export default function TeamPage() {
             aria-labelledby="team-table-caption"
             tabIndex={0}
           >
-            <table className="min-w-full border-separate border-spacing-0 text-sm" data-testid="team-matrix">
-              <caption id="team-table-caption" className="px-4 py-3 text-left text-sm text-slate-700">
-                {filtered ? t("team.table.captionFiltered", { formatted: n(data.matching) }) : t("team.table.caption")}
-              </caption>
+            <table className="min-w-full border-separate border-spacing-0 text-sm" aria-labelledby="team-table-caption" data-testid="team-matrix">
               <thead className="bg-slate-50 text-left text-xs font-semibold text-slate-700">
                 <tr>
                   <th scope="col" className="sticky left-0 z-10 min-w-[9rem] max-w-[11rem] border-b border-r border-slate-200 bg-slate-50 px-3 py-2">
