@@ -53,10 +53,28 @@ export async function checkDraft(): Promise<CheckResult> {
 }
 
 /** The draft compared with the newest release: what publishing now would change. */
+/**
+ * The last comparison of a checked draft with the live release: kept while neither changes (the same
+ * cached check result, the same live release number), as comparing reads the release's whole bundle.
+ */
+let compared: { result: CheckResult; releaseNumber: number | null; value: Promise<Awaited<ReturnType<typeof previewAgainstLatest>>> } | null = null;
+
+async function compareWithLive(result: CheckResult & { bundle: ContentBundle }) {
+  const releaseNumber = (await getCurrentRelease())?.number ?? null;
+  if (compared?.result !== result || compared.releaseNumber !== releaseNumber) {
+    const value = previewAgainstLatest(result.bundle);
+    compared = { result, releaseNumber, value };
+    value.catch(() => {
+      if (compared?.value === value) compared = null;
+    });
+  }
+  return compared.value;
+}
+
 export async function draftStatus(dir = contentDir()) {
   const result = await checkDraftAt(dir);
   const errors = result.problems.filter((p) => p.severity === "error");
-  const comparison = result.bundle ? await previewAgainstLatest(result.bundle) : null;
+  const comparison = result.bundle ? await compareWithLive(result as CheckResult & { bundle: ContentBundle }) : null;
   return {
     problems: result.problems,
     errors: errors.length,
