@@ -1,5 +1,5 @@
 import { startOfTokyoDay } from "~/certification/validity";
-import { formatDate, formatDateTime, formatPersonName, type PersonName } from "~/i18n/format";
+import { formatDate, formatDateTime, formatPersonName, formatTime, type PersonName } from "~/i18n/format";
 import type { Language } from "~/i18n/languages";
 import { MAIL_KINDS, type MailKind } from "./kinds";
 
@@ -41,7 +41,8 @@ function parts(data: MailData, lang: Language): Parts {
   const greeting = lang === "ja" ? `${name} 様` : `Dear ${name},`;
   switch (data.kind) {
     case "invitation": {
-      const expires = formatDateTime(data.expiresAt, lang);
+      // Japanese writes the day as 2026年12月7日 (not 2026/12/07), then the time.
+      const expires = lang === "ja" ? `${formatDate(data.expiresAt, "ja")} ${formatTime(data.expiresAt, "ja")}` : formatDateTime(data.expiresAt, "en");
       return lang === "ja"
         ? {
             subject: "【Manabi】パスワードを設定して学習を始めてください",
@@ -213,7 +214,7 @@ const escapeHtml = (s: string) =>
 /** The mail in one language: subject, plain text and a simple HTML alternative with the same words. */
 export function renderMail(data: MailData, lang: Language): RenderedMail {
   const p = parts(data, lang);
-  const text = [p.greeting, "", ...p.paragraphs, "", `${p.action}:`, p.link, "", ...p.notes.flatMap((n) => [n, ""]), "--", SIGNATURE[lang], AUTOMATIC[lang], ""].join("\n");
+  const text = [p.greeting, "", ...p.paragraphs, "", `${p.action}${lang === "ja" ? "：" : ":"}`, p.link, "", ...p.notes.flatMap((n) => [n, ""]), "--", SIGNATURE[lang], AUTOMATIC[lang], ""].join("\n");
   const para = (s: string) => `<p style="margin:0 0 1em">${escapeHtml(s)}</p>`;
   const html = [
     "<!doctype html>",

@@ -118,6 +118,9 @@ describe("mail templates", () => {
   });
 
   it("write dates the Japanese way in Japanese and name the track in each language", () => {
+    const invitation = renderMail(samples.find((s) => s.kind === "invitation")!, "ja").text;
+    expect(invitation).toContain("このリンクは2027年3月10日 12:00まで有効");
+    expect(invitation).toContain("パスワードを設定する：\n");
     const due = renderMail(samples.find((s) => s.kind === "assignment-due-soon")!, "ja");
     expect(due.subject).toBe("【Manabi】「AI安全利用 基礎」の期限が近づいています（2027年3月17日まで）");
     expect(renderMail(samples.find((s) => s.kind === "assignment-due-soon")!, "en").subject).toBe('Manabi: "AI Safe Use" is due on 17 March 2027');
