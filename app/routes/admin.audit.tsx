@@ -34,6 +34,8 @@ const KNOWN_ACTIONS = new Set([
   "webhook.disable",
   "export.people",
   "export.tool-roster",
+  "export.team",
+  "team.remind",
 ]);
 
 function useDescribe() {
