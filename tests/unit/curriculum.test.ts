@@ -1,13 +1,12 @@
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkContent } from "~/content/load.server";
 import type { ContentBundle, MdxNode } from "~/content/types";
+import { shippedContent } from "../helpers/shipped-content";
 
 // The curriculum Manabi ships with: the promises of its issue, checked on the real content/.
 let bundle: ContentBundle;
 let warnings: string[];
 beforeAll(async () => {
-  const result = await checkContent(path.resolve("content"));
+  const result = await shippedContent();
   if (!result.bundle) throw new Error("content/ does not pass the check");
   bundle = result.bundle;
   warnings = result.problems.filter((p) => p.severity === "warning").map((p) => `${p.file}:${p.line} ${p.message}`);

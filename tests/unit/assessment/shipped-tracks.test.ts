@@ -1,15 +1,14 @@
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assembleAttempt, type AttemptPlan } from "~/assessment/exam-assembly";
 import { gradeExam } from "~/assessment/exam-grading";
-import { checkContent } from "~/content/load.server";
 import type { ContentBundle, Question, Track } from "~/content/types";
 import { countBy, seeds } from "./fixtures";
+import { shippedContent } from "../../helpers/shipped-content";
 
 // The exam rules on the real content/: both shipped tracks, their banks and their settings.
 let bundle: ContentBundle;
 beforeAll(async () => {
-  const result = await checkContent(path.resolve("content"));
+  const result = await shippedContent();
   if (!result.bundle) throw new Error("content/ does not pass the check");
   bundle = result.bundle;
 }, 30_000);
