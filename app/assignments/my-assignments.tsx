@@ -4,6 +4,7 @@ import { formatDate } from "~/i18n/format";
 import { Icon } from "~/ui/icons";
 import { useLanguage } from "~/ui/use-viewer";
 import type { AssignmentStatus } from "./assignment-status";
+import type { MyAssignment } from "./assignments.server";
 
 export type MyAssignmentView = {
   trackId: string;
@@ -13,6 +14,18 @@ export type MyAssignmentView = {
   status: AssignmentStatus;
   certifiedUntil: string | null;
 };
+
+/** What a page sends to the browser of a learner's assignment (dates as text). */
+export function toAssignmentView(a: MyAssignment): MyAssignmentView {
+  return {
+    trackId: a.trackId,
+    title: a.title,
+    dueOn: a.dueOn,
+    daysLeft: a.daysLeft,
+    status: a.status,
+    certifiedUntil: a.certifiedUntil?.toISOString() ?? null,
+  };
+}
 
 const TONE: Record<AssignmentStatus, string> = {
   overdue: "border-red-300 bg-red-50 text-red-900",
@@ -46,19 +59,40 @@ export function MyAssignments({ items }: { items: MyAssignmentView[] }) {
               </span>
             </div>
             <p className="mt-2 text-sm text-slate-700">
-              {item.status === "certified" && item.certifiedUntil
-                ? t("assignments.mine.certifiedUntil", { date: formatDate(item.certifiedUntil, language) })
-                : `${t("assignments.mine.due", { date: formatDate(item.dueOn, language) })} · ${
-                    item.daysLeft < 0
-                      ? t("assignments.mine.overdueBy", { count: -item.daysLeft })
-                      : item.daysLeft === 0
-                        ? t("assignments.mine.dueToday")
-                        : t("assignments.mine.daysLeft", { count: item.daysLeft })
-                  }`}
+              <DueText item={item} />
             </p>
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/** "Due 10 December 2026 · 10 days left", "… · 3 days overdue", or "Certified until …". */
+export function DueText({ item }: { item: Pick<MyAssignmentView, "status" | "dueOn" | "daysLeft" | "certifiedUntil"> }) {
+  const { t } = useTranslation();
+  const language = useLanguage();
+  if (item.status === "certified" && item.certifiedUntil) {
+    return <>{t("assignments.mine.certifiedUntil", { date: formatDate(item.certifiedUntil, language) })}</>;
+  }
+  const left =
+    item.daysLeft < 0
+      ? t("assignments.mine.overdueBy", { count: -item.daysLeft })
+      : item.daysLeft === 0
+        ? t("assignments.mine.dueToday")
+        : t("assignments.mine.daysLeft", { count: item.daysLeft });
+  return <>{`${t("assignments.mine.due", { date: formatDate(item.dueOn, language) })} · ${left}`}</>;
+}
+
+/** On a track card: that the track is assigned, and by when. */
+export function AssignedDue({ item }: { item: MyAssignmentView | undefined }) {
+  const { t } = useTranslation();
+  if (!item || item.status === "certified") return null;
+  const tone = item.status === "overdue" ? "text-red-800" : "text-slate-800";
+  return (
+    <p className={`mt-2 text-sm font-medium ${tone}`} data-testid="assigned-due">
+      {item.status === "overdue" ? <Icon name="alert" className="me-1 inline h-4 w-4 align-text-bottom" /> : null}
+      {t("assignments.mine.assigned")} · <DueText item={item} />
+    </p>
   );
 }

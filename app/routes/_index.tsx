@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { myAssignments } from "~/assignments/assignments.server";
-import { MyAssignments } from "~/assignments/my-assignments";
+import { MyAssignments, toAssignmentView } from "~/assignments/my-assignments";
 import { requireUser } from "~/auth/session.server";
 import { recertificationInvitations } from "~/certification/certificate-views";
 import { certificatesOf } from "~/certification/certificates.server";
@@ -32,14 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     trackTitle: c.trackTitle,
     validUntil: c.validUntil.toISOString(),
   }));
-  const assignments = assigned.map((a) => ({
-    trackId: a.trackId,
-    title: a.title,
-    dueOn: a.dueOn,
-    daysLeft: a.daysLeft,
-    status: a.status,
-    certifiedUntil: a.certifiedUntil?.toISOString() ?? null,
-  }));
+  const assignments = assigned.map(toAssignmentView);
   return { learning, recertify, assignments };
 }
 

@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { myTracksView, type TrackSummaryStatus } from "~/assessment/exams.server";
+import { myAssignments } from "~/assignments/assignments.server";
+import { AssignedDue, toAssignmentView } from "~/assignments/my-assignments";
 import { requirePermission } from "~/auth/session.server";
 import { requireRelease } from "~/content/release.server";
 import { formatDate, formatDateTime } from "~/i18n/format";
@@ -15,8 +17,9 @@ import { useLanguage } from "~/ui/use-viewer";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "read:learning:own");
   const [release, lang] = await Promise.all([requireRelease(), requestLanguage(request)]);
-  const [courses, tracks] = await Promise.all([myLearningView(release, user.id, lang), myTracksView(user.id, lang)]);
-  return { courses, tracks };
+  const [courses, tracks, assigned] = await Promise.all([myLearningView(release, user.id, lang), myTracksView(user.id, lang), myAssignments(release, user.id)]);
+  const assignments = assigned.map(toAssignmentView);
+  return { courses, tracks, assignments };
 }
 
 const TRACK_TONE: Record<TrackSummaryStatus["kind"], string> = {
@@ -61,7 +64,7 @@ function TrackStatus({ status }: { status: TrackSummaryStatus }) {
 
 export default function MyLearning() {
   const { t } = useTranslation();
-  const { courses, tracks } = useLoaderData<typeof loader>();
+  const { courses, tracks, assignments } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <header>
@@ -84,6 +87,7 @@ export default function MyLearning() {
                   </h3>
                   <TrackStatus status={track.status} />
                 </div>
+                <AssignedDue item={assignments.find((a) => a.trackId === track.id)} />
                 <p className="auto-phrase mt-2 line-clamp-3 flex-1 text-sm text-slate-700">{track.summary}</p>
                 <Link
                   to={`/tracks/${track.id}`}

@@ -8,6 +8,7 @@ import { tokyoDay } from "~/assignments/assignment-status";
 import { publishRelease } from "~/content/publish.server";
 import * as home from "~/routes/_index";
 import * as page from "~/routes/hr_.assignments";
+import * as learn from "~/routes/learn._index";
 import { makeBundle, safeUseTrack } from "../helpers/content";
 import { createDepartment, createUser, get, post, settle } from "../helpers/factories";
 
@@ -94,7 +95,10 @@ describe("the assignments page", () => {
     // The learner sees it on their home page with its due day.
     const { value } = await run(home.loader, await get("/", a.id));
     const { assignments: mine } = value as { assignments: { trackId: string; dueOn: string; status: string }[] };
-    expect(mine.find((m) => m.trackId === track.id)).toMatchObject({ dueOn: later(20), status: "not-started" });
+    expect(mine.find((m) => m.trackId === track.id)).toMatchObject({ dueOn: later(20), status: "not-started", daysLeft: 20 });
+    // And on My learning, beside the track.
+    const learning = (await run(learn.loader, await get("/learn", a.id))).value as { assignments: { trackId: string; dueOn: string }[] };
+    expect(learning.assignments.find((m) => m.trackId === track.id)).toMatchObject({ dueOn: later(20) });
   });
 
   it("assigns departments, lists what each reaches, withdraws once with the audit log telling both", async () => {
