@@ -33,7 +33,7 @@ const MANAGER_EMAIL = "person1@bench.example.com";
  * three divisions. Lesson progress for 35%; AI Safe Use certificates valid for 55% (passed over the last
  * 300 days), expired for 5%, revoked for 2%; AI Practitioner valid for 12%.
  */
-async function seed(db: postgres.Sql, demoHash: string) {
+export async function seed(db: postgres.Sql, demoHash: string) {
   await db.unsafe(`
     insert into departments (id, code, name_ja, name_en, parent_id)
     select 'bd' || g, 'BD' || lpad(g::text, 3, '0'), '事業部' || g, 'Division ' || g, null from generate_series(1, 10) g

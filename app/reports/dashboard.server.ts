@@ -57,7 +57,7 @@ export async function hrDashboard(input: { release: LoadedRelease; trackId: stri
   const chartTrack = selected
     ? sql`(select ${selected}::text)`
     : sql`(select track_id from ar order by array_position(${textArray(trackIds)}, track_id) limit 1)`;
-  const result = await getDb().execute(sql`
+  const dashboardSql = sql`
     with recursive grp(id, root) as (
       select d.id, d.id from ${departments} d where ${parentCondition}
       union
@@ -87,7 +87,13 @@ export async function hrDashboard(input: { release: LoadedRelease; trackId: stri
     select 'expiring', w::text, null, count(mine.user_id)::int
       from unnest(array[${sql.join(EXPIRY_WINDOWS.map((w) => sql`${w}`), sql`, `)}]::int[]) w
         left join mine on mine.certified_until is not null and mine.certified_until <= ${now.getTime()}::float8 + w * ${DAY_MS}::float8
-      group by w`);
+      group by w`;
+  // One statement; its hash aggregates and sorts over ~100,000 (person, track) rows spill to disk at
+  // PostgreSQL's default 4 MB of work memory, so this transaction allows more.
+  const result = await getDb().transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    return tx.execute(dashboardSql);
+  });
   const rows = rowsOf<{ kind: string; key: string | null; status: string | null; n: number | string }>(result);
 
   const tracks = new Map<string, StatusCounts>();
