@@ -33,6 +33,8 @@ let ready = false;
 const app = express();
 app.disable("x-powered-by");
 if (settings.trustProxy !== undefined) app.set("trust proxy", settings.trustProxy);
+// Nothing reads req.query (Remix parses its own URL): skip parsing every query string with qs.
+app.set("query parser", false);
 
 const secure = settings.secureCookies;
 

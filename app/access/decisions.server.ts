@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { getDb } from "#db/client.server";
+import { getDb, type Database } from "#db/client.server";
 import { certificates, users } from "#db/schema";
 import { getCurrentRelease, type LoadedRelease } from "~/content/release.server";
 import type { Tool } from "~/content/types";
@@ -10,8 +10,8 @@ import { nextStepsFor } from "./next-steps.server";
 /**
  * Feeds the access rule (`decision.ts`) from the database.
  *
- * Freshness across app processes: nothing here is cached. The person's status and certificates are read
- * on every decision (one indexed query: `certificates_user_track_idx` starts with user_id), so a
+ * Freshness across app processes: no decision or certificate is cached (only the built SQL of the
+ * query). The person's status and certificates are read on every decision (one indexed query: `certificates_user_track_idx` starts with user_id), so a
  * revocation, an expiry or a new certificate counts in every process on the next call. The release
  * comes from the release cache, which asks the database for a newer number at least every 2 s, so a new
  * release — a raised requirement, a new tool, a removed track — applies in every process within 2 s.
@@ -24,14 +24,19 @@ export const isEmailKey = (key: string) => key.includes("@");
 
 type Person = ApiPerson & { certificatesByTrack: Map<string, CertificateInput[]> };
 
-function personCondition(ref: PersonRef) {
-  if ("id" in ref) return eq(users.id, ref.id);
-  return isEmailKey(ref.key) ? eq(sql`lower(${users.email})`, ref.key.toLowerCase()) : eq(users.employeeNumber, ref.key);
-}
+/**
+ * The query of a person (by id, email or employee number) and their certificates of some tracks, built
+ * once per database handle, kind of key and set of tracks, then only executed: the access check runs it
+ * on every request, and building the SQL cost more than running it.
+ */
+type PersonQuery = ReturnType<typeof buildPersonQuery>;
+const personQueries = new WeakMap<Database, Map<string, PersonQuery>>();
+let preparedCount = 0;
 
-/** The person (found by id, email or employee number) and their certificates of the given tracks, in any state, in one query. */
-async function loadPerson(ref: PersonRef, trackIds: readonly string[]): Promise<Person | null> {
-  const rows = await getDb()
+function buildPersonQuery(db: Database, by: "id" | "email" | "number", trackIds: readonly string[]) {
+  const key = sql.placeholder("key");
+  const condition = by === "id" ? eq(users.id, key) : by === "email" ? eq(sql`lower(${users.email})`, key) : eq(users.employeeNumber, key);
+  return db
     .select({
       userId: users.id,
       email: users.email,
@@ -48,7 +53,28 @@ async function loadPerson(ref: PersonRef, trackIds: readonly string[]): Promise<
       certificates,
       and(eq(certificates.userId, users.id), trackIds.length > 0 ? inArray(certificates.trackId, [...trackIds]) : sql`false`),
     )
-    .where(personCondition(ref));
+    .where(condition)
+    .prepare(`access_person_${++preparedCount}`);
+}
+
+function personQuery(by: "id" | "email" | "number", trackIds: readonly string[]): PersonQuery {
+  const db = getDb();
+  let byShape = personQueries.get(db);
+  if (!byShape) personQueries.set(db, (byShape = new Map()));
+  const shape = `${by}:${trackIds.join(",")}`;
+  let query = byShape.get(shape);
+  if (!query) {
+    // The catalog names a handful of track sets; a new release may bring others, so keep it bounded.
+    if (byShape.size >= 256) byShape.clear();
+    byShape.set(shape, (query = buildPersonQuery(db, by, trackIds)));
+  }
+  return query;
+}
+
+/** The person (found by id, email or employee number) and their certificates of the given tracks, in any state, in one query. */
+async function loadPerson(ref: PersonRef, trackIds: readonly string[]): Promise<Person | null> {
+  const [by, key] = "id" in ref ? (["id", ref.id] as const) : isEmailKey(ref.key) ? (["email", ref.key.toLowerCase()] as const) : (["number", ref.key] as const);
+  const rows = await personQuery(by, [...trackIds].sort()).execute({ key });
   if (rows.length === 0) return null;
   const certificatesByTrack = new Map<string, CertificateInput[]>();
   for (const r of rows) {
