@@ -58,6 +58,14 @@ const trustProxy = z
     return value;
   });
 
+function isHttpUrl(v: string): boolean {
+  try {
+    return ["http:", "https:"].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}
+
 export const envSchema = z.object({
   NODE_ENV: optional(z.enum(["development", "production", "test"], { message: 'must be "development", "production" or "test"' })).transform(
     (v) => v ?? "development",
@@ -163,6 +171,29 @@ export const envSchema = z.object({
   ).transform((v) => v ?? "Manabi <manabi@localhost>"),
   /** Where mails are written as .eml files when no SMTP server is configured. */
   MAIL_DIR: optional(z.string()),
+  /** Single sign-on (OpenID Connect): the issuer URL, e.g. https://login.microsoftonline.com/<tenant>/v2.0. */
+  OIDC_ISSUER: optional(z.string().trim().refine(isHttpUrl, "must be an http:// or https:// URL, e.g. https://idp.example.co.jp/realms/staff")),
+  OIDC_CLIENT_ID: optional(z.string().trim()),
+  OIDC_CLIENT_SECRET: optional(z.string()),
+  /** The ID token claim that names a person: `email` (compared case-insensitively), or an employee-number claim. */
+  OIDC_CLAIM: optional(z.string().trim().regex(/^[A-Za-z0-9_.:\/-]{1,100}$/, "must be a claim name, e.g. email or employee_number")).transform((v) => v ?? "email"),
+  /** Scopes asked for; `openid` is always included. */
+  OIDC_SCOPES: optional(z.string().trim()).transform((v) => v ?? "openid email profile"),
+  /** The company's name on the sign-in button ("Sign in with …"); OIDC_DISPLAY_NAME_JA for Japanese. */
+  OIDC_DISPLAY_NAME: optional(z.string().trim().max(60, "must be at most 60 characters")),
+  OIDC_DISPLAY_NAME_JA: optional(z.string().trim().max(60, "must be at most 60 characters")),
+  /** Whom a person not found in Manabi should contact, e.g. "the HR help desk (hr-help@example.co.jp)"; SSO_CONTACT_JA in Japanese. */
+  SSO_CONTACT: optional(z.string().trim().max(200, "must be at most 200 characters")),
+  SSO_CONTACT_JA: optional(z.string().trim().max(200, "must be at most 200 characters")),
+  /** "off": no sign-in with a Manabi password, except for the break-glass admins. */
+  AUTH_PASSWORD: optional(z.enum(["on", "off"], { message: 'must be "on" or "off"' })).transform((v) => v ?? "on"),
+  /** Comma-separated emails that may still sign in with a password when AUTH_PASSWORD=off. */
+  AUTH_BREAK_GLASS_EMAILS: optional(z.string()).transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema> & {
@@ -186,7 +217,7 @@ export class EnvError extends Error {
   }
 }
 
-const SECRET_VARIABLES = new Set(["SESSION_SECRET", "DATABASE_URL", "SMTP_URL", "SMTP_PASS"]);
+const SECRET_VARIABLES = new Set(["SESSION_SECRET", "DATABASE_URL", "SMTP_URL", "SMTP_PASS", "OIDC_CLIENT_SECRET"]);
 
 /** Parses an environment; throws an EnvError naming each bad variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -215,6 +246,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   if (!values.SMTP_HOST && (values.SMTP_PORT || values.SMTP_USER || values.SMTP_PASS || values.SMTP_SECURE)) {
     throw new EnvError(["SMTP_HOST: required when SMTP_PORT, SMTP_USER, SMTP_PASS or SMTP_SECURE is set"]);
+  }
+  if ((values.OIDC_ISSUER || values.OIDC_CLIENT_ID || values.OIDC_CLIENT_SECRET) && !(values.OIDC_ISSUER && values.OIDC_CLIENT_ID)) {
+    throw new EnvError(["OIDC_ISSUER, OIDC_CLIENT_ID: both are required for single sign-on (OIDC_CLIENT_SECRET too unless the client is public)"]);
+  }
+  if (values.AUTH_PASSWORD === "off" && !values.OIDC_ISSUER) {
+    throw new EnvError(["AUTH_PASSWORD: \"off\" needs single sign-on (OIDC_ISSUER, OIDC_CLIENT_ID), or nobody could sign in"]);
   }
   return {
     ...values,

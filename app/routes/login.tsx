@@ -10,6 +10,8 @@ import { demoAccounts } from "~/auth/demo.server";
 import { safeRedirect } from "~/auth/safe-redirect";
 import { requireAnonymous, startSession } from "~/auth/session.server";
 import { signIn } from "~/auth/sign-in.server";
+import { endSessionUrl, passwordSignInAllowed, passwordsOn, ssoDisplayName } from "~/auth/sso.server";
+import { requestLanguage } from "~/i18n/i18next.server";
 import { formatTime } from "~/i18n/format";
 import { pageTitle } from "~/i18n/meta";
 import { CsrfInput } from "~/ui/csrf-input";
@@ -30,7 +32,15 @@ const signInSchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
-  return { demo: demoAccounts() };
+  const language = await requestLanguage(request);
+  const idpSignedOut = new URL(request.url).searchParams.get("idp") === "1";
+  return {
+    demo: demoAccounts(),
+    sso: ssoDisplayName(language),
+    passwords: passwordsOn(),
+    // After signing out of Manabi, the provider's own sign-out (RP-initiated logout), where it publishes one.
+    idpSignOutUrl: idpSignedOut ? await endSessionUrl(request) : null,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -43,6 +53,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ result: submission.reply({ hideFields }), retryAt: null }, { status: 400 });
   }
   const { email, password, redirectTo } = submission.value;
+  if (!passwordSignInAllowed(email)) {
+    // AUTH_PASSWORD=off: only the break-glass admins may use a password; no password is even checked.
+    return data(
+      {
+        result: submission.reply({
+          hideFields: ["password"],
+          formErrors: ["sso.passwordNotAllowed"],
+        }),
+        retryAt: null,
+      },
+      { status: 403 }
+    );
+  }
   const outcome = await signIn(email, password, context.clientIp ?? "unknown");
   if (!outcome.ok) {
     const rateLimited = outcome.reason === "rateLimited";
@@ -54,7 +77,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         }),
         retryAt: rateLimited ? outcome.retryAt.toISOString() : null,
       },
-      { status: rateLimited ? 429 : 401 },
+      { status: rateLimited ? 429 : 401 }
     );
   }
   // A new session id (any earlier one ends) and with it a new CSRF token.
@@ -66,7 +89,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function SignIn() {
   const { t } = useTranslation();
   const language = useLanguage();
-  const { demo } = useLoaderData<typeof loader>();
+  const { demo, sso, passwords, idpSignOutUrl } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -78,6 +101,29 @@ export default function SignIn() {
   });
   const submitting = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
   const formError = form.errors?.[0];
+  const passwordForm = (
+    <Form method="post" {...getFormProps(form)} className="mt-6 space-y-5">
+      <CsrfInput />
+      <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
+      <div>
+        <label htmlFor={fields.email.id} className="block text-sm font-medium text-slate-800">
+          {t("auth.signIn.email")}
+        </label>
+        <input {...getInputProps(fields.email, { type: "email" })} autoComplete="username" autoFocus className={inputClass} />
+        <FieldErrors id={fields.email.errorId} errors={fields.email.errors} />
+      </div>
+      <div>
+        <label htmlFor={fields.password.id} className="block text-sm font-medium text-slate-800">
+          {t("auth.signIn.password")}
+        </label>
+        <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" className={inputClass} />
+        <FieldErrors id={fields.password.errorId} errors={fields.password.errors} />
+      </div>
+      <button type="submit" className={`${primaryButtonClass} w-full`} disabled={submitting}>
+        {submitting ? t("auth.signIn.submitting") : t("auth.signIn.submit")}
+      </button>
+    </Form>
+  );
   return (
     <div className="mx-auto grid max-w-4xl gap-8 md:grid-cols-[1fr_18rem]">
       <section className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -90,49 +136,50 @@ export default function SignIn() {
             <Alert>
               {t(formError, {
                 time: actionData?.retryAt ? formatTime(actionData.retryAt, language) : "",
+                name: sso ?? "",
               })}
             </Alert>
           ) : null}
+          {idpSignOutUrl && sso ? (
+            <Alert tone="info">
+              {t("sso.idpSignOut", { name: sso })}{" "}
+              <a href={idpSignOutUrl} className="font-semibold text-indigo-700 underline" data-testid="idp-sign-out">
+                {t("sso.idpSignOutLink", { name: sso })}
+              </a>
+            </Alert>
+          ) : null}
         </div>
-        <Form method="post" {...getFormProps(form)} className="mt-6 space-y-5">
-          <CsrfInput />
-          <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
-          <div>
-            <label htmlFor={fields.email.id} className="block text-sm font-medium text-slate-800">
-              {t("auth.signIn.email")}
-            </label>
-            <input
-              {...getInputProps(fields.email, { type: "email" })}
-              autoComplete="username"
-              autoFocus
-              className={inputClass}
-            />
-            <FieldErrors id={fields.email.errorId} errors={fields.email.errors} />
+        {sso ? (
+          <div className="mt-6">
+            {passwords ? null : <p className="mb-4 text-slate-700">{t("sso.passwordOff")}</p>}
+            <a
+              href={`/auth/sso?${new URLSearchParams({
+                redirectTo: searchParams.get("redirectTo") ?? "/",
+              })}`}
+              className={`${primaryButtonClass} block w-full text-center`}
+              data-testid="sso-sign-in"
+            >
+              {t("sso.button", { name: sso })}
+            </a>
+            {passwords ? <p className="mt-6 text-center text-sm text-slate-600">{t("sso.or")}</p> : null}
           </div>
-          <div>
-            <label htmlFor={fields.password.id} className="block text-sm font-medium text-slate-800">
-              {t("auth.signIn.password")}
-            </label>
-            <input
-              {...getInputProps(fields.password, { type: "password" })}
-              autoComplete="current-password"
-              className={inputClass}
-            />
-            <FieldErrors id={fields.password.errorId} errors={fields.password.errors} />
-          </div>
-          <button type="submit" className={`${primaryButtonClass} w-full`} disabled={submitting}>
-            {submitting ? t("auth.signIn.submitting") : t("auth.signIn.submit")}
-          </button>
-        </Form>
+        ) : null}
+        {passwords || !sso ? (
+          passwordForm
+        ) : (
+          <details className="mt-8 text-sm" open={Boolean(formError)}>
+            <summary className="cursor-pointer text-slate-700">{t("sso.breakGlassSummary")}</summary>
+            <p className="mt-2 text-slate-600">{t("sso.breakGlassIntro")}</p>
+            {passwordForm}
+          </details>
+        )}
       </section>
       {demo ? (
         <aside className="rounded-xl border border-dashed border-indigo-300 bg-indigo-50/60 p-6 text-sm" aria-labelledby="demo-heading">
           <h2 id="demo-heading" className="font-semibold text-indigo-900">
             {t("auth.signIn.demoHeading")}
           </h2>
-          <p className="mt-2 text-indigo-900">
-            {t("auth.signIn.demoIntro", { password: demo.password })}
-          </p>
+          <p className="mt-2 text-indigo-900">{t("auth.signIn.demoIntro", { password: demo.password })}</p>
           <ul className="mt-3 space-y-2">
             {demo.accounts.map((a) => (
               <li key={a.email}>
