@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { query, questions: release.bundle.questions.length, ...view };
 }
 
-const th = "px-3 py-2 font-semibold";
+const th = "whitespace-nowrap px-3 py-2 font-semibold";
 const td = "px-3 py-2 align-top";
 
 export default function ItemAnalysisPage() {
