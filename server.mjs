@@ -113,7 +113,9 @@ const server = app.listen(settings.port, settings.host, () => {
 });
 build.entry.module.startup((line) => console.log(line)).then(() => {
   ready = true;
-  console.log(`Manabi is ready on http://localhost:${settings.port}`);
+  console.log(`Manabi is ready on http://localhost:${settings.port}${process.send ? ` (worker ${process.pid})` : ""}`);
+  // Under `npm start` with several workers (scripts/start.mjs): the others start once this one is ready.
+  process.send?.({ type: "manabi:ready" });
 }, failStartup);
 
 let stopping = false;

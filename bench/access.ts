@@ -3,8 +3,14 @@
 // with one indexed postgres.js query. Measured with autocannon at full load and at a fixed 1,000
 // requests/s. Prints a table and writes bench/results/access-<date>.json.
 //
-// Settings (environment): BENCH_PEOPLE (50000), BENCH_SECONDS (20), BENCH_TOKENS (200),
-// BENCH_CPU_PROF=1 (profile the app server with node --cpu-prof and print its top costs),
+// The app is started the way `npm start` starts it on a PostgreSQL server (scripts/start.mjs): one worker
+// process per core unless BENCH_WORKERS (passed on as WEB_CONCURRENCY) says otherwise. The bare baseline
+// is always one process.
+//
+// Settings (environment): BENCH_PEOPLE (50000), BENCH_SECONDS (20), BENCH_TOKENS (200), BENCH_WORKERS
+// (app worker processes; default one per core, as npm start),
+// BENCH_CPU_PROF=1 (profile the app server with node --cpu-prof and print its top costs; with several
+// workers, the busiest worker's profile),
 // BENCH_SKIP_BUILD=1 (use build/ as it is), DATABASE_URL (the server to make a throwaway database on).
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -20,6 +26,7 @@ const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 50_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 20);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 200);
 const PROFILE = process.env.BENCH_CPU_PROF === "1";
+const WORKERS = process.env.BENCH_WORKERS ? Number(process.env.BENCH_WORKERS) : os.availableParallelism();
 const CONNECTIONS = 16;
 const FIXED_RATE = 1_000;
 const WARM_UP_SECONDS = 3;
@@ -209,7 +216,7 @@ export async function benchAccess() {
   try {
     const appPort = await freePort();
     const spawnedAt = Date.now();
-    const serverArgs = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "server.mjs"] : ["server.mjs"];
+    const serverArgs = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "scripts/start.mjs"] : ["scripts/start.mjs"];
     const profilesBefore = new Set(PROFILE && fs.existsSync(profileDir) ? fs.readdirSync(profileDir) : []);
     // The server migrates the new database and publishes the bundled content before /readyz says ready.
     const app = await start(
@@ -220,6 +227,7 @@ export async function benchAccess() {
         HOST: "127.0.0.1",
         NODE_ENV: "production",
         SESSION_SECRET: randomBytes(32).toString("base64url"),
+        WEB_CONCURRENCY: String(WORKERS),
       },
       async (u) => (await fetch(u)).ok,
       `http://127.0.0.1:${appPort}/readyz`,
@@ -302,6 +310,7 @@ export async function benchAccess() {
     const loadAfter = os.loadavg()[0]!;
     console.log(`${seeded.people.toLocaleString("en")} people, ${seeded.certificates.toLocaleString("en")} certificates, ${tools.length} tools; ${Math.round(allowedShare * 100)}% of sampled checks allowed; release ${release}`);
     console.log(`Machine: ${os.cpus().length} CPUs, load average ${loadBefore.toFixed(1)} before the measurements and ${loadAfter.toFixed(1)} after`);
+    console.log(`App: ${WORKERS} worker process${WORKERS === 1 ? "" : "es"} (npm start on a PostgreSQL server; BENCH_WORKERS to change); the bare baseline: 1 process`);
     printTable([
       ["", "requests/s", "p50 ms", "p99 ms", "max ms", "non-2xx/errors"],
       row("access API, full load", appFull),
@@ -327,7 +336,11 @@ export async function benchAccess() {
 
     let profile: ({ file: string } & ReturnType<typeof topCosts>) | null = null;
     if (PROFILE) {
-      const file = fs.readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile") && !profilesBefore.has(f));
+      // With several workers (and the cluster's primary) each process writes one: read the largest.
+      const file = fs
+        .readdirSync(profileDir)
+        .filter((f) => f.endsWith(".cpuprofile") && !profilesBefore.has(f))
+        .sort((a, b) => fs.statSync(path.join(profileDir, b)).size - fs.statSync(path.join(profileDir, a)).size)[0];
       if (file) {
         profile = { file: path.join("bench/results/profiles", file), ...topCosts(path.join(profileDir, file), measuredFrom, measuredTo) };
         const pct = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
@@ -342,7 +355,7 @@ export async function benchAccess() {
     const out = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
-      settings: { people: seeded.people, certificates: seeded.certificates, tools: tools.map((t) => t.id), tokens: TOKENS, connections: CONNECTIONS, durationSeconds: DURATION, fixedRate: FIXED_RATE, release },
+      settings: { appWorkers: WORKERS, baselineProcesses: 1, people: seeded.people, certificates: seeded.certificates, tools: tools.map((t) => t.id), tokens: TOKENS, connections: CONNECTIONS, durationSeconds: DURATION, fixedRate: FIXED_RATE, release },
       rateLimit: { perTokenPerSecond: RATE_PER_TOKEN, burst: 100, tokens: TOKENS, changed: false, responses429: limited },
       sampledAllowedShare: allowedShare,
       access: { fullLoad: appFull, fixedRate: appFixed },
