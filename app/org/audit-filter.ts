@@ -12,7 +12,7 @@ export const AUDIT_ACTIONS: Record<AuditKind, { actions: readonly string[]; pref
   publish: { actions: ["content.publish"] },
   roles: { actions: ["role.grant", "role.remove"] },
   tokens: { actions: ["token.create", "token.revoke", "token.use"], prefix: "webhook." },
-  accounts: { actions: ["user.create", "org.import", "invitation.send"] },
+  accounts: { actions: ["user.create", "org.import", "invitation.send", "sso.link"] },
   certificates: { actions: ["certificate.revoke", "certificate.record-external", "exemption.grant"] },
   exports: { actions: [], prefix: "export." },
 };

@@ -36,6 +36,7 @@ const KNOWN_ACTIONS = new Set([
   "export.tool-roster",
   "export.team",
   "team.remind",
+  "sso.link",
 ]);
 
 function useDescribe() {

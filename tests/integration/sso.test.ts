@@ -347,6 +347,17 @@ describe("signing out", () => {
   });
 });
 
+describe("the audit log", () => {
+  it("lists the first link among account entries, naming the person", async () => {
+    const { listAuditEntries } = await import("~/org/audit-log.server");
+    const person = await createUser({ email: `audited-${unique()}@example.com`, familyName: "監査", givenName: `花子${unique()}` });
+    await signInAs({ sub: `sub-${unique()}`, email: person.email });
+    const { entries } = await listAuditEntries({ kind: "accounts", person: person.givenName, from: null, to: null, page: 1 });
+    expect(entries.map((e) => e.action)).toEqual(["sso.link"]);
+    expect(entries[0]!.target?.givenName).toBe(person.givenName);
+  });
+});
+
 describe("an unreachable provider", () => {
   it("shows a page saying the sign-in service is not answering, with a retry link", async () => {
     await idp.close();
