@@ -8,7 +8,7 @@
  *   a second Remind (even two at once) enqueues nothing and says so;
  * - the mail and the audit entry (`team.remind`) are written in one transaction.
  */
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "#db/client.server";
 import { auditLog, mailOutbox, users } from "#db/schema";
 import { tokyoDay } from "~/assignments/assignment-status";
@@ -20,7 +20,7 @@ import { managerReminderDedupeKey } from "~/mail/kinds";
 import { mailBaseUrl } from "~/mail/links.server";
 import { enqueueMail } from "~/mail/outbox.server";
 import { renderMail } from "~/mail/templates";
-import { isInReportingLine } from "~/org/reports.server";
+import { inReportingLineOf } from "~/org/reports.server";
 import { personNameColumns, type PersonNameFields } from "~/org/person-name-columns.server";
 import { reminderTarget } from "./team-view";
 
@@ -40,11 +40,15 @@ export async function remindPerson(input: {
 }): Promise<RemindResult> {
   const now = input.now ?? new Date();
   const { manager, personId } = input;
-  if (personId === manager.id || !(await isInReportingLine(manager.id, personId))) return { kind: "outside" };
-  const [person] = await getDb()
-    .select({ id: users.id, email: users.email, active: users.active, preferredLanguage: users.preferredLanguage, ...personNameColumns })
-    .from(users)
-    .where(eq(users.id, personId));
+  if (personId === manager.id) return { kind: "outside" };
+  // In the line (active or not), read with JIT off: see team.server.ts.
+  const [person] = await getDb().transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    return tx
+      .select({ id: users.id, email: users.email, active: users.active, preferredLanguage: users.preferredLanguage, ...personNameColumns })
+      .from(users)
+      .where(and(eq(users.id, personId), inReportingLineOf(manager.id)));
+  });
   if (!person) return { kind: "outside" };
   const name = personNameOf(person);
   if (!person.active) return { kind: "inactive", person: name };
