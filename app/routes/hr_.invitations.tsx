@@ -5,6 +5,7 @@ import { z } from "zod";
 import { readForm } from "~/auth/csrf.server";
 import { listInvitees, sendInvitations } from "~/auth/invitations.server";
 import { requirePermission } from "~/auth/session.server";
+import { ssoEnabled } from "~/auth/sso.server";
 import { formatDateTime, formatPersonName } from "~/i18n/format";
 import { pageTitle } from "~/i18n/meta";
 import { INVITATION_RESEND_MINUTES, invitationResendAllowedAt } from "~/mail/throttle";
@@ -33,6 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     confirm = { mode: asked.data.confirm, ids: chosen.map((p) => p.id), sendNow: chosen.length - throttled, throttled };
   }
   return {
+    sso: ssoEnabled(),
     confirm,
     invitees: invitees.map((p) => ({
       id: p.id,
@@ -72,7 +74,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Invitations() {
   const { t } = useTranslation();
   const language = useLanguage();
-  const { invitees, confirm } = useLoaderData<typeof loader>();
+  const { invitees, confirm, sso } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const uninvited = invitees.filter((p) => p.status === "not-invited").length;
@@ -86,6 +88,7 @@ export default function Invitations() {
         </p>
         <h1 className="mt-2 text-2xl font-bold tracking-tight">{t("invitations.title")}</h1>
         <p className="mt-2 max-w-3xl text-slate-700">{t("invitations.intro", { minutes: INVITATION_RESEND_MINUTES })}</p>
+        {sso ? <p className="mt-2 max-w-3xl text-slate-700" data-testid="sso-note">{t("sso.invitationsNote")}</p> : null}
       </div>
 
       {confirm ? (
