@@ -150,7 +150,7 @@ describe("the manager's team", () => {
     expect(text.endsWith("\r\n")).toBe(true);
     expect(text.replace(/\r\n/g, "")).not.toMatch(/\n/);
     const lines = text.split("\r\n").filter(Boolean);
-    expect(lines[0]).toBe("社員番号,姓,名,氏名,メールアドレス,部署,上長,直属の部下,認定コース,状況,期限,認定の有効期限,更新期間中,利用できるAIツール");
+    expect(lines[0]).toBe("社員番号,姓,名,氏名,メールアドレス,部署,上長,直属の部下,認定トラック,状況,期限,認定の有効期限,更新期間中,利用できるAIツール");
     // overdue 1 + busy 2 + indirect 1 + lead (no assignment) 1
     expect(lines).toHaveLength(6);
     expect(lines[1]).toContain("遅延,一郎");
