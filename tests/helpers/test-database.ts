@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,10 +35,50 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const dataDir = path.join(dir, "pglite");
-  const handle = openDatabase({ pgliteDir: dataDir });
+  fs.cpSync(await migratedPgliteTemplate(), dataDir, { recursive: true });
+  return { kind: "pglite", dir: dataDir, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A migrated, empty PGlite data folder, made once and kept in node_modules/.cache under a hash of the
+ * migrations and the locked packages: a fresh initdb plus the migrations costs seconds of CPU, and a
+ * test run needs several databases (integration, browser tests, a server of their own), in each pass.
+ */
+async function migratedPgliteTemplate(): Promise<string> {
+  const root = path.resolve(".");
+  const hash = createHash("sha256");
+  const migrations = path.join(root, "db/migrations");
+  for (const file of fs.readdirSync(migrations, { recursive: true, encoding: "utf8" }).sort()) {
+    const full = path.join(migrations, file);
+    if (!fs.statSync(full).isFile()) continue;
+    hash.update(file);
+    hash.update(fs.readFileSync(full));
+  }
+  hash.update(fs.readFileSync(path.join(root, "package-lock.json")));
+  const cache = path.join(root, "node_modules/.cache/manabi-tests");
+  const template = path.join(cache, `pglite-${hash.digest("hex").slice(0, 32)}`);
+  if (fs.existsSync(path.join(template, "PG_VERSION"))) return template;
+  fs.mkdirSync(cache, { recursive: true });
+  // Made beside and renamed into place, so a run never copies half a template.
+  const building = fs.mkdtempSync(path.join(cache, "pglite-building-"));
+  const handle = openDatabase({ pgliteDir: path.join(building, "pglite") });
   await handle.migrate();
   await handle.close();
-  return { kind: "pglite", dir: dataDir, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  try {
+    fs.renameSync(path.join(building, "pglite"), template);
+  } catch (error) {
+    // Another process made it meanwhile: theirs is as good.
+    if (!fs.existsSync(path.join(template, "PG_VERSION"))) throw error;
+  }
+  fs.rmSync(building, { recursive: true, force: true });
+  for (const old of fs.readdirSync(cache)) {
+    // Older templates (earlier migrations) go once no run can still be copying them.
+    const full = path.join(cache, old);
+    if (old.startsWith("pglite-") && full !== template && Date.now() - fs.statSync(full).mtimeMs > 3_600_000) {
+      fs.rmSync(full, { recursive: true, force: true });
+    }
+  }
+  return template;
 }
 
 /** A private copy of a migrated PGlite template (~0.3 s instead of ~2 s for a fresh initdb). */
