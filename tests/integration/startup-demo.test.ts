@@ -28,7 +28,8 @@ describe("the first start of the embedded database", () => {
   }, 150_000);
 
   it("starts empty with MANABI_DEMO=0 and says how to create the first admin", () => {
-    const result = startOnEmptyEmbeddedDatabase({ MANABI_DEMO: "0" });
+    // The small valid content fixture: publishing the shipped courses at start-up is proven above.
+    const result = startOnEmptyEmbeddedDatabase({ MANABI_DEMO: "0", CONTENT_DIR: path.join(root, "tests/fixtures/content/valid") });
     expect(result.people).toBe(0);
     expect(result.log.join("\n")).toContain("npm run user:create");
     expect(result.log.join("\n")).toContain("Published the bundled content");
