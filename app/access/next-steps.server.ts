@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { getDb } from "#db/client.server";
+import { getDb, type Database } from "#db/client.server";
 import { courseExemptions, examAttempts, knowledgeCheckAnswers, lessonProgress, users } from "#db/schema";
 import { examEligibility, type AttemptRecord } from "~/assessment/exam-rules";
 import type { LoadedRelease } from "~/content/release.server";
@@ -25,21 +25,18 @@ function latestUnrevoked(list: readonly CertificateInput[] | undefined) {
   return latest ? { validUntil: latest.validUntil, revokedAt: null } : null;
 }
 
-export async function nextStepsFor(
-  release: LoadedRelease,
-  userId: string,
-  trackIds: readonly string[],
-  certificatesByTrack: ReadonlyMap<string, readonly CertificateInput[]>,
-  now: Date,
-): Promise<Map<string, NextStep>> {
-  const tracks = [...new Set(trackIds)].map((id) => release.tracks.get(id)).filter((t) => t !== undefined);
-  if (tracks.length === 0) return new Map();
-  const ids = tracks.map((t) => t.id);
-  const courseIds = [...new Set(tracks.flatMap((t) => t.courses.filter((id) => release.courses.has(id))))];
-  const lessonIds = courseIds.flatMap((id) => release.courses.get(id)!.lessons);
-  const questionIds = [...new Set(lessonIds.flatMap((id) => release.lessons.get(id)?.knowledgeChecks ?? []))];
+/**
+ * The query, built once per database handle, release and set of tracks (the catalog names a handful),
+ * then only executed with the person's id: a refused check runs it on every request.
+ */
+type NextStepsQuery = ReturnType<typeof buildNextStepsQuery>;
+const queries = new WeakMap<Database, Map<string, NextStepsQuery>>();
+let preparedCount = 0;
+
+function buildNextStepsQuery(db: Database, ids: string[], lessonIds: string[], questionIds: string[]) {
+  const userId = sql.placeholder("userId");
   const none = sql`'[]'::json`;
-  const [row] = await getDb()
+  return db
     .select({
       attempts: sql<AttemptJson[]>`(select coalesce(json_agg(json_build_object('id', a.id, 'trackId', a.track_id, 'startedAt', a.started_at,
         'deadline', a.deadline, 'finishedAt', a.finished_at, 'passed', a.passed) order by a.started_at), ${none})
@@ -56,7 +53,37 @@ export async function nextStepsFor(
         : sql<string[]>`${none}`,
     })
     .from(users)
-    .where(eq(users.id, userId));
+    .where(eq(users.id, userId))
+    .prepare(`access_next_steps_${++preparedCount}`);
+}
+
+function nextStepsQuery(release: LoadedRelease, ids: string[], lessonIds: string[], questionIds: string[]): NextStepsQuery {
+  const db = getDb();
+  let byShape = queries.get(db);
+  if (!byShape) queries.set(db, (byShape = new Map()));
+  const shape = `${release.number}:${[...ids].sort().join(",")}`;
+  let query = byShape.get(shape);
+  if (!query) {
+    if (byShape.size >= 256) byShape.clear();
+    byShape.set(shape, (query = buildNextStepsQuery(db, ids, lessonIds, questionIds)));
+  }
+  return query;
+}
+
+export async function nextStepsFor(
+  release: LoadedRelease,
+  userId: string,
+  trackIds: readonly string[],
+  certificatesByTrack: ReadonlyMap<string, readonly CertificateInput[]>,
+  now: Date,
+): Promise<Map<string, NextStep>> {
+  const tracks = [...new Set(trackIds)].map((id) => release.tracks.get(id)).filter((t) => t !== undefined);
+  if (tracks.length === 0) return new Map();
+  const ids = tracks.map((t) => t.id);
+  const courseIds = [...new Set(tracks.flatMap((t) => t.courses.filter((id) => release.courses.has(id))))];
+  const lessonIds = courseIds.flatMap((id) => release.courses.get(id)!.lessons);
+  const questionIds = [...new Set(lessonIds.flatMap((id) => release.lessons.get(id)?.knowledgeChecks ?? []))];
+  const [row] = await nextStepsQuery(release, ids, lessonIds, questionIds).execute({ userId });
   if (!row) return new Map();
   const parse = <T>(value: T | string): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
   const attempts = parse(row.attempts);
