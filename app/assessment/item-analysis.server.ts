@@ -54,15 +54,13 @@ type SumRow = {
   sxy: number | string;
 };
 
-/**
- * The tallies of every question (or of the given ones) by language, from one query. `since` maps a
- * question to the first release to count; questions not in it count from release 0.
- */
-export async function itemTallies(options: { since: ReadonlyMap<string, number>; questionIds?: readonly string[] }): Promise<Map<string, Map<string, Tally>>> {
+/** The one statement behind `itemTallies` (exported for EXPLAIN in benchmarks). */
+export function talliesQuery(options: { since: ReadonlyMap<string, number>; questionIds?: readonly string[] }) {
   const since = JSON.stringify(Object.fromEntries(options.since));
   const only = options.questionIds ? JSON.stringify(options.questionIds) : null;
-  const result = await getDb().execute(sql`
-    with att as (
+  return sql`
+    with att as materialized (
+      -- Read each finished attempt's stored result once (every access to a jsonb column unpacks it again).
       select a.id, a.release_number, a.finished_at,
              (a.result ->> 'correct')::int as score, (a.result ->> 'total')::int as total, a.result -> 'items' as items
       from exam_attempts a
@@ -72,7 +70,7 @@ export async function itemTallies(options: { since: ReadonlyMap<string, number>;
       select e.attempt_id, e.details ->> 'lang' as lang, e.at,
              lead(e.at) over (partition by e.attempt_id order by e.at, e.id) as until
       from exam_events e
-      where e.kind in ('start', 'language') and e.attempt_id in (select id from att)
+      where e.kind in ('start', 'language')
     ),
     item as (
       select att.id as attempt_id, it.value ->> 'questionId' as question_id,
@@ -86,33 +84,41 @@ export async function itemTallies(options: { since: ReadonlyMap<string, number>;
       where att.release_number >= coalesce((${since}::jsonb ->> (it.value ->> 'questionId'))::int, 0)
         and (${only}::jsonb is null or ${only}::jsonb ? (it.value ->> 'questionId'))
     ),
-    exam as (
+    answers as (
       select item.question_id, s.lang, item.x, item.y, item.answer
       from item
       left join spans s on s.attempt_id = item.attempt_id and s.at <= item.answered_at and (s.until is null or s.until > item.answered_at)
-    ),
-    kc as (
-      select k.question_id, k.language as lang, case when k.correct then 1 else 0 end as x, 0::float8 as y, k.answer
+      union all
+      select k.question_id, k.language, case when k.correct then 1 else 0 end, 0::float8, k.answer
       from knowledge_check_answers k
       where k.attempt = 1
         and k.release_number >= coalesce((${since}::jsonb ->> k.question_id)::int, 0)
         and (${only}::jsonb is null or ${only}::jsonb ? k.question_id)
     ),
-    answers as (
-      select * from exam
-      union all
-      select * from kc
+    -- Answers summed by what was answered: a few rows per question, which the two sums below share.
+    grouped as materialized (
+      select question_id, lang, answer, count(*) as n, sum(x) as correct, sum(y) as sy, sum(y * y) as syy, sum(x * y) as sxy
+      from answers
+      group by question_id, lang, answer
     )
-    select question_id, lang, null::text as option_id, count(*)::int as n, sum(x)::int as correct,
-           sum(case when jsonb_array_length(answer) = 0 then 1 else 0 end)::int as omitted,
-           sum(y)::float8 as sy, sum(y * y)::float8 as syy, sum(x * y)::float8 as sxy
-    from answers
+    select question_id, lang, null::text as option_id, sum(n)::int as n, sum(correct)::int as correct,
+           sum(case when jsonb_array_length(answer) = 0 then n else 0 end)::int as omitted,
+           sum(sy)::float8 as sy, sum(syy)::float8 as syy, sum(sxy)::float8 as sxy
+    from grouped
     group by question_id, lang
     union all
-    select question_id, lang, opt as option_id, count(*)::int, 0, 0, 0::float8, 0::float8, 0::float8
-    from answers cross join lateral jsonb_array_elements_text(answer) as opt
+    select question_id, lang, opt as option_id, sum(n)::int, 0, 0, 0::float8, 0::float8, 0::float8
+    from grouped cross join lateral jsonb_array_elements_text(answer) as opt
     group by question_id, lang, opt
-  `);
+  `;
+}
+
+/**
+ * The tallies of every question (or of the given ones) by language, from one query. `since` maps a
+ * question to the first release to count; questions not in it count from release 0.
+ */
+export async function itemTallies(options: { since: ReadonlyMap<string, number>; questionIds?: readonly string[] }): Promise<Map<string, Map<string, Tally>>> {
+  const result = await getDb().execute(talliesQuery(options));
   const out = new Map<string, Map<string, Tally>>();
   for (const row of rowsOf<SumRow>(result)) {
     let byLang = out.get(row.question_id);
