@@ -44,7 +44,7 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
  * migrations and the locked packages: a fresh initdb plus the migrations costs seconds of CPU, and a
  * test run needs several databases (integration, browser tests, a server of their own), in each pass.
  */
-async function migratedPgliteTemplate(): Promise<string> {
+export async function migratedPgliteTemplate(): Promise<string> {
   const root = path.resolve(".");
   const hash = createHash("sha256");
   const migrations = path.join(root, "db/migrations");

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EmbeddedDatabaseInUseError, openDatabase } from "#db/client.server";
+import { migratedPgliteTemplate } from "../helpers/test-database";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -28,6 +29,8 @@ async function holder(dir: string) {
 describe("the embedded database in two processes", () => {
   it("refuses a second process with a message that says what to do, and is free again once the first is gone (even killed)", async () => {
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "manabi-lock-")), "pglite");
+    // An already migrated database (the holder's migrate then has nothing to do): no initdb to wait for.
+    fs.cpSync(await migratedPgliteTemplate(), dir, { recursive: true });
     const child = await holder(dir);
     try {
       let error: unknown;
