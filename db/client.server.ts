@@ -43,7 +43,9 @@ export function migrationsFolder(): string {
 
 export function openDatabase(config: DatabaseConfig): Handle {
   if (config.url) {
-    const client = postgres(config.url, { max: 10, onnotice: () => {} });
+    // JIT off: the planner overestimates recursive org-chart queries (reporting lines, department trees) and
+    // spent 1–3 s compiling plans that run in milliseconds. Our queries are short OLTP and report queries.
+    const client = postgres(config.url, { max: 10, onnotice: () => {}, connection: { jit: "off" } });
     const db = drizzlePostgres(client, { schema });
     return {
       db,

@@ -76,8 +76,10 @@ export function assignmentRowsSql(release: LoadedRelease | null, filter: PeopleF
   const today = tokyoDay(now);
   const trackCourses = [...(release?.tracks.values() ?? [])].flatMap((t) => t.courses.map((c) => [t.id, c] as const));
   const trackCondition = trackIds ? sql`and a.track_id = any(${textArray(trackIds)})` : sql``;
+  // Set-based: certificates and "started" are read once for everyone in scope and joined (hash joins at
+  // company scale, index look-ups for one person), not looked up per (person, track).
   return sql`
-    with recursive live as (
+    with recursive live as materialized (
       select a.* from ${assignments} a where a.withdrawn_at is null ${trackCondition}
     ),
     tree(assignment_id, department_id) as (
@@ -85,51 +87,57 @@ export function assignmentRowsSql(release: LoadedRelease | null, filter: PeopleF
       union
       select tree.assignment_id, d.id from ${departments} d join tree on d.parent_id = tree.department_id
     ),
-    scoped as (
+    scoped as materialized (
       select u.id, u.department_id, u.created_at from ${users} u where u.active and (${peopleCondition(filter)})
     ),
-    member(assignment_id, user_id) as (
-      select live.id, u.id from live join scoped u on live.scope = 'everyone'
-      union
-      select ap.assignment_id, ap.user_id from ${assignmentPeople} ap join live on live.id = ap.assignment_id and live.scope = 'people'
+    member(assignment_id, user_id, created_at) as (
+      select live.id, u.id, u.created_at from live join scoped u on live.scope = 'everyone'
+      union all
+      select ap.assignment_id, ap.user_id, u.created_at from ${assignmentPeople} ap
+        join live on live.id = ap.assignment_id and live.scope = 'people'
         join scoped u on u.id = ap.user_id
-      union
-      select tree.assignment_id, u.id from tree join live on live.id = tree.assignment_id and live.scope = 'departments'
+      union all
+      select tree.assignment_id, u.id, u.created_at from tree join live on live.id = tree.assignment_id and live.scope = 'departments'
         join scoped u on u.department_id = tree.department_id
     ),
-    pairs as (
+    pairs as materialized (
       select m.user_id, a.track_id, min(
         case
-          when a.new_hire_days is not null and u.created_at > a.created_at then (u.created_at at time zone 'Asia/Tokyo')::date + a.new_hire_days
+          when a.new_hire_days is not null and m.created_at > a.created_at then (m.created_at at time zone 'Asia/Tokyo')::date + a.new_hire_days
           when a.due_on is not null then a.due_on
           else (a.created_at at time zone 'Asia/Tokyo')::date + a.new_hire_days
         end) as due_on
-      from member m join live a on a.id = m.assignment_id join scoped u on u.id = m.user_id
+      from member m join live a on a.id = m.assignment_id
       group by m.user_id, a.track_id
+    ),
+    certified as (
+      select c.user_id, c.track_id, max(c.valid_until) as until from certificates c
+      where c.revoked_at is null and c.valid_until > ${now.toISOString()}::timestamptz
+        and c.user_id in (select id from scoped) and c.track_id in (select track_id from live)
+      group by c.user_id, c.track_id
     ),
     track_courses(track_id, course_id) as (
       select * from unnest(${textArray(trackCourses.map(([t]) => t))}, ${textArray(trackCourses.map(([, c]) => c))})
     ),
-    standing as (
-      select p.user_id, p.track_id, p.due_on,
-        (select max(c.valid_until) from certificates c
-          where c.user_id = p.user_id and c.track_id = p.track_id and c.revoked_at is null
-            and c.valid_until > ${now.toISOString()}::timestamptz) as certified_until,
-        (exists (select 1 from exam_attempts ea where ea.user_id = p.user_id and ea.track_id = p.track_id)
-          or exists (select 1 from lesson_progress lp join track_courses tc on tc.course_id = lp.course_id
-                     where lp.user_id = p.user_id and tc.track_id = p.track_id)) as started
-      from pairs p
+    started as (
+      select ea.user_id, ea.track_id from exam_attempts ea
+        where ea.user_id in (select id from scoped) and ea.track_id in (select track_id from live)
+      union
+      select lp.user_id, tc.track_id from lesson_progress lp join track_courses tc on tc.course_id = lp.course_id
+        where lp.user_id in (select id from scoped)
     )
-    select user_id, track_id, due_on::text as due_on,
-      (extract(epoch from certified_until) * 1000)::float8 as certified_until,
-      started,
+    select p.user_id, p.track_id, p.due_on::text as due_on,
+      (extract(epoch from c.until) * 1000)::float8 as certified_until,
+      (s.user_id is not null) as started,
       case
-        when certified_until is not null then 'certified'
-        when due_on < ${today}::date then 'overdue'
-        when started then 'in-progress'
+        when c.until is not null then 'certified'
+        when p.due_on < ${today}::date then 'overdue'
+        when s.user_id is not null then 'in-progress'
         else 'not-started'
       end as status
-    from standing`;
+    from pairs p
+    left join certified c on c.user_id = p.user_id and c.track_id = p.track_id
+    left join started s on s.user_id = p.user_id and s.track_id = p.track_id`;
 }
 
 type RawRow = { user_id: string; track_id: string; due_on: string; certified_until: number | string | null; started: boolean; status: AssignmentStatus };
