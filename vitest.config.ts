@@ -28,6 +28,9 @@ export default defineConfig({
           include: ["tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/helpers/e2e-global-setup.ts"],
           fileParallelism: false,
+          // expect.poll waits up to 1 s by default: too short for a server action (a password check,
+          // a publish) on a busy 2-core CI machine. Polls end as soon as they pass, so this costs nothing.
+          expect: { poll: { timeout: 10_000 } },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
