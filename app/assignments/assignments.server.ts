@@ -68,7 +68,7 @@ function textArray(values: readonly string[]): SQL {
 }
 
 /**
- * One row per (active person in the filter, assigned track): user_id, track_id, due_on (text),
+ * One row per (active person in the filter, assigned track): user_id, department_id, track_id, due_on (text),
  * certified_until (epoch ms or null), started (boolean), status (text). For use as a subquery:
  * `select … from (${assignmentRowsSql(…)}) as ar`.
  */
@@ -76,8 +76,10 @@ export function assignmentRowsSql(release: LoadedRelease | null, filter: PeopleF
   const today = tokyoDay(now);
   const trackCourses = [...(release?.tracks.values() ?? [])].flatMap((t) => t.courses.map((c) => [t.id, c] as const));
   const trackCondition = trackIds ? sql`and a.track_id = any(${textArray(trackIds)})` : sql``;
-  // Set-based: certificates and "started" are read once for everyone in scope and joined (hash joins at
-  // company scale, index look-ups for one person), not looked up per (person, track).
+  // Set-based: certificates and "started" are read once and joined, not looked up per (person, track).
+  // For the company or a department tree they are read whole (one scan, hash joins); for a person, a list
+  // or a team, only for the people in scope (index look-ups).
+  const broad = filter.kind === "everyone" || filter.kind === "department";
   return sql`
     with recursive live as materialized (
       select a.* from ${assignments} a where a.withdrawn_at is null ${trackCondition}
@@ -90,30 +92,30 @@ export function assignmentRowsSql(release: LoadedRelease | null, filter: PeopleF
     scoped as materialized (
       select u.id, u.department_id, u.created_at from ${users} u where u.active and (${peopleCondition(filter)})
     ),
-    member(assignment_id, user_id, created_at) as (
-      select live.id, u.id, u.created_at from live join scoped u on live.scope = 'everyone'
+    member(assignment_id, user_id, department_id, created_at) as (
+      select live.id, u.id, u.department_id, u.created_at from live join scoped u on live.scope = 'everyone'
       union all
-      select ap.assignment_id, ap.user_id, u.created_at from ${assignmentPeople} ap
+      select ap.assignment_id, ap.user_id, u.department_id, u.created_at from ${assignmentPeople} ap
         join live on live.id = ap.assignment_id and live.scope = 'people'
         join scoped u on u.id = ap.user_id
       union all
-      select tree.assignment_id, u.id, u.created_at from tree join live on live.id = tree.assignment_id and live.scope = 'departments'
+      select tree.assignment_id, u.id, u.department_id, u.created_at from tree join live on live.id = tree.assignment_id and live.scope = 'departments'
         join scoped u on u.department_id = tree.department_id
     ),
     pairs as materialized (
-      select m.user_id, a.track_id, min(
+      select m.user_id, m.department_id, a.track_id, min(
         case
           when a.new_hire_days is not null and m.created_at > a.created_at then (m.created_at at time zone 'Asia/Tokyo')::date + a.new_hire_days
           when a.due_on is not null then a.due_on
           else (a.created_at at time zone 'Asia/Tokyo')::date + a.new_hire_days
         end) as due_on
       from member m join live a on a.id = m.assignment_id
-      group by m.user_id, a.track_id
+      group by m.user_id, m.department_id, a.track_id
     ),
     certified as (
       select c.user_id, c.track_id, max(c.valid_until) as until from certificates c
       where c.revoked_at is null and c.valid_until > ${now.toISOString()}::timestamptz
-        and c.user_id in (select id from scoped) and c.track_id in (select track_id from live)
+        and c.track_id in (select track_id from live) ${broad ? sql`` : sql`and c.user_id in (select id from scoped)`}
       group by c.user_id, c.track_id
     ),
     track_courses(track_id, course_id) as (
@@ -121,12 +123,12 @@ export function assignmentRowsSql(release: LoadedRelease | null, filter: PeopleF
     ),
     started as (
       select ea.user_id, ea.track_id from exam_attempts ea
-        where ea.user_id in (select id from scoped) and ea.track_id in (select track_id from live)
+        where ea.track_id in (select track_id from live) ${broad ? sql`` : sql`and ea.user_id in (select id from scoped)`}
       union
       select lp.user_id, tc.track_id from lesson_progress lp join track_courses tc on tc.course_id = lp.course_id
-        where lp.user_id in (select id from scoped)
+        ${broad ? sql`` : sql`where lp.user_id in (select id from scoped)`}
     )
-    select p.user_id, p.track_id, p.due_on::text as due_on,
+    select p.user_id, p.department_id, p.track_id, p.due_on::text as due_on,
       (extract(epoch from c.until) * 1000)::float8 as certified_until,
       (s.user_id is not null) as started,
       case

@@ -64,8 +64,8 @@ export async function hrDashboard(input: { release: LoadedRelease; trackId: stri
       select d.id, grp.root from ${departments} d join grp on d.parent_id = grp.id
     ),
     ar as materialized (
-      select x.track_id, x.status, x.certified_until, x.user_id, u.department_id
-      from (${assignmentRowsSql(input.release, scopeOf(input.departmentId), now, trackIds)}) x join ${users} u on u.id = x.user_id
+      select x.track_id, x.status, x.certified_until, x.user_id, x.department_id
+      from (${assignmentRowsSql(input.release, scopeOf(input.departmentId), now, trackIds)}) x
     ),
     chart(track_id) as (select ${chartTrack}),
     mine as materialized (select ar.* from ar join chart on chart.track_id = ar.track_id),
