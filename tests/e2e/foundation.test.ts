@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   baseUrl,
   expectAccessible,
+  expectAccessibleOnce,
   launchBrowser,
   navLabels,
   openSession,
@@ -143,11 +144,12 @@ describe("each role's navigation", () => {
       expect(await s.page.locator("h1").textContent()).toMatch(/^Welcome, /);
       await expectAccessible(s.page);
 
-      // Every page in the navigation opens (pages still being built say so politely).
+      // Every page in the navigation opens (pages still being built say so politely); axe once per page
+      // (the learner's pages are in every role's navigation, and the home page was checked above).
       for (const href of await s.page.locator('[data-testid="main-nav"] a').evaluateAll((as) => as.map((a) => a.getAttribute("href")))) {
         const response = await s.page.goto(href!);
         expect(response?.status(), href!).toBe(200);
-        await expectAccessible(s.page);
+        if (href !== "/") await expectAccessibleOnce(s.page);
       }
 
       // Back to Japanese for the next person on this account.

@@ -81,6 +81,21 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(bad, `axe on ${page.url()}`).toEqual([]);
 }
 
+const axeChecked = new Set<string>();
+
+/**
+ * expectAccessible, but only the first time this test file reaches the page (its path, in the page's
+ * language, and an optional variant such as the role whose version it is): axe takes about a second a
+ * page, and a second run on the same page proves nothing new. Use it where a test walks pages other
+ * tests (or other iterations) have already checked.
+ */
+export async function expectAccessibleOnce(page: Page, variant = ""): Promise<void> {
+  const key = `${await page.locator("html").getAttribute("lang")} ${new URL(page.url()).pathname} ${variant}`;
+  if (axeChecked.has(key)) return;
+  axeChecked.add(key);
+  await expectAccessible(page);
+}
+
 export async function navLabels(page: Page): Promise<string[]> {
   return page.locator('[data-testid="main-nav"] a').allTextContents();
 }
