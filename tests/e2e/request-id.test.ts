@@ -1,12 +1,19 @@
 import { randomBytes } from "node:crypto";
 import net from "node:net";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../helpers/browser";
+import { openDatabase } from "#db/client.server";
+import { users } from "#db/schema";
+import { hashPassword } from "~/auth/password.server";
 import { ACCEPT_HTML, Visitor } from "../helpers/http-visitor";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database";
 
 // The real server (server.mjs and the production build) runs inside this test process, so the test
-// can read what it logs and take its database away; the shared e2e server is not touched.
+// can read what it logs and take its database away; the shared e2e server is not touched. It needs one
+// person and little content: no demo company (its seeding hashes every demo password) and the small
+// valid content fixture instead of the shipped courses (compiling them at start-up takes seconds).
+const EMAIL = "request-id@test.example.com";
+const PASSWORD = "a request id passphrase";
 
 const logged: string[] = [];
 let base: string;
@@ -26,14 +33,26 @@ function freePort(): Promise<number> {
 
 beforeAll(async () => {
   db = await createTestDatabase("manabi_request_id");
+  const setup = openDatabase(db.kind === "postgres" ? { url: db.url } : { pgliteDir: db.dir });
+  await setup.db.insert(users).values({
+    id: "u-request-id",
+    email: EMAIL,
+    displayName: "試験 太郎",
+    familyName: "試験",
+    givenName: "太郎",
+    passwordHash: await hashPassword(PASSWORD),
+  });
+  await setup.close();
   const port = await freePort();
   Object.assign(process.env, {
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",
     SESSION_SECRET: randomBytes(36).toString("base64url"),
-    MANABI_SEED_DEMO: "1",
+    MANABI_DEMO: "0",
+    CONTENT_DIR: path.resolve("tests/fixtures/content/valid"),
   });
+  delete process.env.MANABI_SEED_DEMO;
   if (db.kind === "postgres") {
     process.env.DATABASE_URL = db.url;
     delete process.env.PGLITE_DIR;
@@ -69,7 +88,7 @@ async function loseTheDatabase() {
 describe("an unexpected error", () => {
   it("is logged with the request id that the 500 page and the data response show", async () => {
     const visitor = new Visitor(base, "ja");
-    const signedIn = await visitor.signIn("learner@example.com", DEMO_PASSWORD);
+    const signedIn = await visitor.signIn(EMAIL, PASSWORD);
     expect(signedIn.status).toBe(302);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
