@@ -3,7 +3,6 @@
 // It listens at once and runs start-up (migrations, first content, demo seed) behind /readyz.
 import crypto from "node:crypto";
 import express from "express";
-import compression from "compression";
 
 const dev = process.argv.includes("--dev");
 if (!dev) process.env.NODE_ENV ??= "production";
@@ -16,7 +15,7 @@ const loadBuild = () =>
 
 const build = await loadBuild();
 // The Express side of the app (app/http/request-guards.server.ts), compiled into the build.
-const { http } = build.entry.module;
+const { http, compressResponses, servePrecompressed } = build.entry.module;
 const failStartup = (error) => {
   console.error(error?.name === "EnvError" ? error.message : error);
   process.exit(1);
@@ -76,13 +75,15 @@ app.use(http.refuseHostileRequests());
 // functions as their Remix routes: a gateway asks on every request of its users (app/access/api-fast-path.server.ts).
 // In development the Remix routes answer them, so edits apply without a restart.
 if (!vite) app.use(http.apiFastPath(() => ready));
-// Everything else may be compressed (pages, scripts, CSV exports).
-app.use(compression());
-
 if (vite) {
+  app.use(compressResponses());
   app.use(vite.middlewares);
 } else {
-  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+  // Built scripts, styles and texts: brotli/gzip files made at build time (vite.config.ts), else the plain file.
+  app.use("/assets", servePrecompressed("build/client/assets"), express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+  // Everything else may be compressed (pages, data, CSV exports): once per response, at a fast level
+  // (app/http/compression.server.ts).
+  app.use(compressResponses());
   // Other public files (favicon…) have an extension; pages do not, so they skip the file-system look-up.
   const publicFiles = express.static("build/client", { maxAge: "1h", index: false });
   app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()));

@@ -13,6 +13,8 @@ import { NonceProvider } from "./ui/nonce";
 export { serverSettings, startup, shutdown } from "./startup.server";
 /** The Express side (request guards, health and readiness, the Remix handler), used by server.mjs. */
 export * as http from "./http/request-guards.server";
+/** Compression of responses and the pre-compressed build files, used by server.mjs. */
+export { compressResponses, servePrecompressed } from "./http/compression.server";
 
 /** Pages and data may hold a person's own records: never kept by a shared cache or the back-forward cache. */
 export const PRIVATE_NO_STORE = "private, no-store";
