@@ -1,13 +1,22 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import fs from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { and, eq, gt, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { closeDatabase, getDb } from "#db/client.server";
-import { auditLog, certificates, contentReleases, courseExemptions, examAnswers, examAttempts, examEvents } from "#db/schema";
+import { auditLog, certificates, contentReleases, courseExemptions, examAnswers, examAttempts, examEvents, mailOutbox, webhookDeliveries } from "#db/schema";
+import { processEntitlementChanges } from "~/access/entitlements.server";
+import { createWebhook, deliverWebhooks, type WebhookBody } from "~/access/webhooks.server";
 import { examSession, saveExamAnswer, submitExam } from "~/assessment/exams.server";
 import { listReleases, publishRelease } from "~/content/publish.server";
 import { getCurrentRelease, invalidateReleaseCache, requireRelease } from "~/content/release.server";
-import { examBundle, lesson, makeBundle } from "../helpers/content";
+import { recordExternalCertificate } from "~/certification/certificates.server";
+import { deliverMail, enqueueMail, LEASE_SECONDS } from "~/mail/outbox.server";
+import { emlPath, fileTransport } from "~/mail/transport.server";
+import { catalogTool, examBundle, lesson, makeBundle, safeUseTrack } from "../helpers/content";
 import { createUser } from "../helpers/factories";
 
 /**
@@ -169,4 +178,87 @@ describe("a content publish that fails half-way", () => {
     const again = await publishRelease(makeBundle({ lessons: [lesson("l1", "c1", 0, ["q1"], "changed"), lesson("l2", "c1", 1)] }), { id: null, name: "test" });
     expect(again).toMatchObject({ published: true, number: live.number + 1 });
   });
+});
+
+describe("outboxes across a crash", () => {
+  const in_ = (seconds: number) => () => new Date(Date.now() + seconds * 1000);
+
+  it("mail: a worker killed between sending and marking leaves each message to be sent again once its lease ends — one file per message, never a third send", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "manabi-fault-mail-"));
+    try {
+      const person = await createUser();
+      const ids: number[] = [];
+      for (const n of [1, 2]) {
+        const mail = { userId: person.id, to: person.email, kind: "invitation", language: "ja", dedupeKey: `fault:${person.id}:${n}`, subject: `件名 ${n}`, text: "本文", html: "<p>本文</p>" } as const;
+        ids.push((await enqueueMail(getDb(), mail))!);
+      }
+      const messageIds = (await getDb().select({ id: mailOutbox.id, messageId: mailOutbox.messageId }).from(mailOutbox)).filter((r) => ids.includes(r.id)).map((r) => r.messageId);
+
+      // The worker claims both, sends the first (its file is written) and is killed before marking it.
+      const worker = await child("tests/helpers/outbox-sender-until-killed.ts", ["mail", dir]);
+      await waitForLine(worker, (line) => line.startsWith("sent "), () => worker.process.kill("SIGKILL"));
+      await kill(worker);
+      expect(fs.readdirSync(dir)).toHaveLength(1);
+
+      const transport = fileTransport(dir, "Manabi <manabi@example.com>");
+      // While the dead worker's lease lasts, nobody sends them.
+      expect(await deliverMail({ transport, now: in_(LEASE_SECONDS / 2) })).toMatchObject({ sent: 0 });
+      // After the restart, once the lease has run out: both are sent and marked.
+      expect(await deliverMail({ transport, now: in_(LEASE_SECONDS + 1) })).toMatchObject({ sent: 2 });
+      expect(fs.readdirSync(dir).sort()).toEqual(messageIds.map((m) => path.basename(emlPath(dir, m))).sort());
+      const rows = (await getDb().select().from(mailOutbox)).filter((r) => ids.includes(r.id));
+      expect(rows.map((r) => r.status)).toEqual(["sent", "sent"]);
+      // And never again.
+      expect(await deliverMail({ transport, now: in_(3600) })).toMatchObject({ sent: 0 });
+      expect(fs.readdirSync(dir)).toHaveLength(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("webhooks: a sender killed between the receiver's 2xx and marking sends the same events once more after its lease, and never again; by cursor each event arrives once", async () => {
+    const posts: WebhookBody[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        posts.push(JSON.parse(Buffer.concat(chunks).toString("utf8")) as WebhookBody);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    try {
+      await publishRelease(makeBundle({ tracks: [safeUseTrack], tools: [catalogTool("chat", ["t-safe"])] }), { id: null, name: "test" });
+      invalidateReleaseCache();
+      await processEntitlementChanges();
+      const hook = await createWebhook({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, description: "gateway", actorId: null });
+      if (hook.kind !== "created") throw new Error(hook.kind);
+      const learners = await Promise.all([createUser(), createUser()]);
+      for (const l of learners) await recordExternalCertificate({ userId: l.id, track: safeUseTrack, passedAt: new Date(Date.now() - 86_400_000), evidence: "G検定", actorId: null });
+      await processEntitlementChanges();
+      const pending = await getDb().select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id));
+      expect(pending.length).toBeGreaterThanOrEqual(2);
+
+      const sender = await child("tests/helpers/outbox-sender-until-killed.ts", ["webhooks"]);
+      await waitForLine(sender, (line) => line.startsWith("sent "), () => sender.process.kill("SIGKILL"));
+      await kill(sender);
+      expect(sender.lines.filter((l) => l.startsWith("sent "))).toEqual(["sent 204"]);
+      expect(posts).toHaveLength(1);
+
+      expect(await deliverWebhooks({ now: in_(30) })).toMatchObject({ posts: 0 });
+      expect(await deliverWebhooks({ now: in_(61) })).toMatchObject({ posts: 1, delivered: pending.length });
+      expect(await deliverWebhooks({ now: in_(3600) })).toMatchObject({ posts: 0 });
+      // The README's promise: sent once more only because of the crash, the same events with the same cursors.
+      expect(posts).toHaveLength(2);
+      const cursors = posts.map((p) => p.events.map((e) => e.cursor));
+      expect(cursors[1]).toEqual(cursors[0]);
+      const seen = new Map(posts.flatMap((p) => p.events).map((e) => [e.cursor, e]));
+      expect(seen.size).toBe(pending.length);
+      for (const l of learners) expect([...seen.values()].filter((e) => e.user.id === l.id).map((e) => `${e.kind}:${e.tool}`)).toEqual(["granted:chat"]);
+      const after = await getDb().select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id));
+      expect(after.every((d) => d.state === "delivered")).toBe(true);
+    } finally {
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
+  }, 120_000);
 });
