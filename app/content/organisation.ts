@@ -10,23 +10,9 @@
 import { z } from "zod";
 import type { Language, MdxNode } from "~/content/types";
 
-export const ORGANISATION_KEYS = [
-  "organisationName",
-  "issuerName",
-  "coeName",
-  "policyName",
-  "policyVersion",
-  "dataClassPublic",
-  "dataClassInternal",
-  "dataClassConfidential",
-  "toolRequest",
-  "incidentContact",
-  "privacyContact",
-  "csirtName",
-  "intranetPortal",
-  "intranetPolicy",
-] as const;
-export type OrganisationKey = (typeof ORGANISATION_KEYS)[number];
+// The keys live in a module without zod, so the lesson renderer can check them without shipping zod.
+import { ORGANISATION_KEYS, type OrganisationKey } from "./organisation-keys";
+export { ORGANISATION_KEYS, type OrganisationKey };
 
 /** What each key is for: shown on the Authoring page and in the error for a missing key. */
 export const ORGANISATION_KEY_PURPOSE: Record<OrganisationKey, string> = {

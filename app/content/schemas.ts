@@ -7,8 +7,9 @@
  */
 import { z } from "zod";
 
-/** Lower-case kebab-case, e.g. `genai-what-is-it`. */
-export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+// In a module without zod, so the lesson renderer can check ids without shipping zod to browsers.
+import { ID_PATTERN } from "./id-pattern";
+export { ID_PATTERN };
 
 export const idSchema = z
   .string({ invalid_type_error: "must be text (an id such as genai-basics)" })

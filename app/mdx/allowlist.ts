@@ -6,8 +6,8 @@
  * hand a component `dangerouslySetInnerHTML`, `style`, `on…` handlers or a `javascript:` source.
  * Pure: no React, no file system.
  */
-import { ORGANISATION_KEYS } from "~/content/organisation";
-import { ID_PATTERN } from "~/content/schemas";
+import { ID_PATTERN } from "~/content/id-pattern";
+import { ORGANISATION_KEYS } from "~/content/organisation-keys";
 import { checkFigureSrc } from "~/content/urls";
 
 export type PropKind = "text" | "id" | "src" | "enum";
