@@ -23,6 +23,9 @@ import { useLanguage, useViewer } from "~/ui/use-viewer";
 
 const publishSchema = z.object({ confirmStale: z.literal("on").optional() });
 
+/** The sizes of a release, in this order. */
+const COUNTED = ["courses", "lessons", "questions", "tracks", "tools", "terms"] as const;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "preview:content");
   const [draft, releases] = await Promise.all([draftStatus(), listReleases()]);
@@ -222,7 +225,7 @@ export default function Authoring() {
                   </p>
                 </div>
                 <p className="mt-1 text-xs text-slate-600">
-                  {t("authoring.counts", r.counts)}
+                  {COUNTED.map((kind) => t(`authoring.countOf.${kind}`, { count: Number(r.counts[kind] ?? 0) })).join(language === "ja" ? "・" : " · ")}
                 </p>
                 <div className="mt-2">
                   <ChangeList summary={r.summary} titles={titles} />
