@@ -338,12 +338,13 @@ describe("the role × route matrix", () => {
 });
 
 describe("API routes answer bearer tokens by scope", () => {
-  const cases = [
-    { file: "api.v1.access", url: (f: Fixtures) => `/api/v1/access?user=${encodeURIComponent(f.ownerEmail)}&tool=chat`, params: () => ({}), method: "GET" as const, ok: 200 },
-    { file: "api.v1.people.$person.tools", url: (f: Fixtures) => `/api/v1/people/${encodeURIComponent(f.ownerEmail)}/tools`, params: (f: Fixtures) => ({ person: f.ownerEmail }), method: "GET" as const, ok: 200 },
-    { file: "api.v1.access.batch", url: () => "/api/v1/access/batch", params: () => ({}), method: "POST" as const, ok: 200 },
-    { file: "api.v1.events", url: () => "/api/v1/events", params: () => ({}), method: "GET" as const, ok: 200, scope: "events:read" as const },
-    { file: "api.v1.forward-auth.$toolId", url: () => "/api/v1/forward-auth/chat", params: () => ({ toolId: "chat" }), method: "GET" as const, ok: 204 },
+  type Case = { file: string; url: (f: Fixtures) => string; params: (f: Fixtures) => Record<string, string>; method: "GET" | "POST"; ok: number; scope?: "access:read" | "events:read" };
+  const cases: Case[] = [
+    { file: "api.v1.access", url: (f: Fixtures) => `/api/v1/access?user=${encodeURIComponent(f.ownerEmail)}&tool=chat`, params: () => ({}), method: "GET", ok: 200 },
+    { file: "api.v1.people.$person.tools", url: (f: Fixtures) => `/api/v1/people/${encodeURIComponent(f.ownerEmail)}/tools`, params: (f: Fixtures) => ({ person: f.ownerEmail }), method: "GET", ok: 200 },
+    { file: "api.v1.access.batch", url: () => "/api/v1/access/batch", params: () => ({}), method: "POST", ok: 200 },
+    { file: "api.v1.events", url: () => "/api/v1/events", params: () => ({}), method: "GET", ok: 200, scope: "events:read" },
+    { file: "api.v1.forward-auth.$toolId", url: () => "/api/v1/forward-auth/chat", params: () => ({ toolId: "chat" }), method: "GET", ok: 204 },
   ];
 
   it("401 without a token or with a wrong one, 403 with the wrong scope, the answer with the right scope", async () => {
