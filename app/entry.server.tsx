@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { i18nConfig, isLanguage, fallbackLanguage } from "./i18n/config";
+import { detectLanguage } from "./i18n/i18next.server";
 import { withoutNulBytes } from "./http/html-stream.server";
 import { logUnexpectedError } from "./http/unexpected-errors";
 import { NonceProvider } from "./ui/nonce";
@@ -41,9 +42,11 @@ export default async function handleRequest(
   remixContext: EntryContext,
   loadContext: { nonce?: string },
 ) {
-  // The root loader decided the language (user preference, cookie, Accept-Language, Japanese).
+  // The root loader decided the language (user preference, cookie, Accept-Language, Japanese). When it
+  // failed (the database is unreachable), the error page still speaks the reader's language: the
+  // language cookie or Accept-Language, which need no database.
   const rootData = remixContext.staticHandlerContext.loaderData?.root as { language?: string; viewer?: unknown } | undefined;
-  const lng = isLanguage(rootData?.language) ? rootData.language : fallbackLanguage;
+  const lng = isLanguage(rootData?.language) ? rootData.language : await detectLanguage(request).catch(() => fallbackLanguage);
   // Signed-in pages are never cached; a signed-out page keeps a caching rule its route chose.
   if (rootData?.viewer || !responseHeaders.has("Cache-Control")) responseHeaders.set("Cache-Control", PRIVATE_NO_STORE);
   const instance = await i18nFor(lng);

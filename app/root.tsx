@@ -57,8 +57,10 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const rootData = useRouteLoaderData<typeof loader>("root");
-  const language = rootData?.language ?? fallbackLanguage;
   const { i18n } = useTranslation();
+  // Without the root's data (its loader failed: the database is down), the language the page was
+  // rendered in (entry.server.tsx detects it from the cookie or Accept-Language), the same on hydration.
+  const language = rootData?.language ?? ((i18n.language || fallbackLanguage) as typeof fallbackLanguage);
   const nonce = useNonce();
   useEffect(() => {
     if (i18n.language !== language) void i18n.changeLanguage(language);

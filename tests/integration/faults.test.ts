@@ -1,11 +1,14 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { and, eq, gt, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getDb } from "#db/client.server";
 import { auditLog, certificates, contentReleases, courseExemptions, examAnswers, examAttempts, examEvents, mailOutbox, webhookDeliveries } from "#db/schema";
 import { processEntitlementChanges } from "~/access/entitlements.server";
@@ -18,6 +21,7 @@ import { deliverMail, enqueueMail, LEASE_SECONDS } from "~/mail/outbox.server";
 import { emlPath, fileTransport } from "~/mail/transport.server";
 import { catalogTool, examBundle, lesson, makeBundle, safeUseTrack } from "../helpers/content";
 import { createUser } from "../helpers/factories";
+import { ACCEPT_HTML, Visitor } from "../helpers/http-visitor";
 
 /**
  * Fault injection (issue 14): an app process killed with SIGKILL mid-exam, a content publish that fails
@@ -34,9 +38,9 @@ type Child = { process: ChildProcessWithoutNullStreams; lines: string[]; errors:
  * Runs a helper script in a child process (as another app process). PGlite serves one process at a
  * time: this process lets go of the database first, and opens it again (lazily) after the child died.
  */
-async function child(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Child> {
+async function child(script: string, args: string[]): Promise<Child> {
   await closeDatabase();
-  const proc = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env: process.env, stdio: ["pipe", "pipe", "pipe"] });
   const lines: string[] = [];
   let partial = "";
   let errors = "";
@@ -233,8 +237,9 @@ describe("outboxes across a crash", () => {
       await processEntitlementChanges();
       const hook = await createWebhook({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, description: "gateway", actorId: null });
       if (hook.kind !== "created") throw new Error(hook.kind);
+      const hr = await createUser({ roles: ["hr"] });
       const learners = await Promise.all([createUser(), createUser()]);
-      for (const l of learners) await recordExternalCertificate({ userId: l.id, track: safeUseTrack, passedAt: new Date(Date.now() - 86_400_000), evidence: "G検定", actorId: null });
+      for (const l of learners) await recordExternalCertificate({ userId: l.id, track: safeUseTrack, passedAt: new Date(Date.now() - 86_400_000), evidence: "G検定", actorId: hr.id });
       await processEntitlementChanges();
       const pending = await getDb().select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id));
       expect(pending.length).toBeGreaterThanOrEqual(2);
@@ -262,3 +267,106 @@ describe("outboxes across a crash", () => {
     }
   }, 120_000);
 });
+
+// Only on the PostgreSQL server: PGlite lives inside the app process, with no connections to cut.
+const serverUrl = process.env.DATABASE_URL;
+if (serverUrl) {
+  describe("PostgreSQL connections cut under the running app (pg_terminate_backend)", () => {
+    const PASSWORD = "a fault injection passphrase";
+    let base = "";
+    let email = "";
+    const database = decodeURIComponent(new URL(serverUrl).pathname.slice(1));
+    const logged: string[] = [];
+    const originalError = console.error;
+
+    function freePort(): Promise<number> {
+      return new Promise((resolve, reject) => {
+        const srv = net.createServer();
+        srv.listen(0, "127.0.0.1", () => {
+          const { port } = srv.address() as net.AddressInfo;
+          srv.close(() => resolve(port));
+        });
+        srv.on("error", reject);
+      });
+    }
+
+    beforeAll(async () => {
+      // The real production server (server.mjs and the build) in this process, on this file's database,
+      // sharing its database client: built first if the sources changed (the browser tests use the same build).
+      const built = spawnSync(process.execPath, ["scripts/build-if-needed.mjs"], { cwd: root, encoding: "utf8" });
+      if (built.status !== 0) throw new Error(`the build failed:\n${built.stdout}\n${built.stderr}`);
+      email = (await createUser({ password: PASSWORD })).email;
+      const port = await freePort();
+      Object.assign(process.env, {
+        NODE_ENV: "production",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        SESSION_SECRET: randomBytes(36).toString("base64url"),
+        MANABI_DEMO: "0",
+        CONTENT_DIR: path.resolve(root, "tests/fixtures/content/valid"),
+      });
+      delete process.env.MANABI_SEED_DEMO;
+      // What the server logs (each failure with its request id) is kept for the test, not printed.
+      console.error = (...values: unknown[]) => void logged.push(values.map((v) => (v instanceof Error ? `${v.name}: ${v.message}` : String(v))).join(" "));
+      await import("../../server.mjs");
+      base = `http://127.0.0.1:${port}`;
+      const deadline = Date.now() + 90_000;
+      while ((await fetch(`${base}/readyz`).catch(() => null))?.status !== 200) {
+        if (Date.now() > deadline) throw new Error("The server did not become ready");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }, 600_000);
+    afterAll(() => {
+      console.error = originalError;
+    });
+
+    it("answers a clear error page in the reader's language while the database is unreachable, and serves pages again once it is back", async () => {
+      const visitor = new Visitor(base, "en");
+      expect((await visitor.signIn(email, PASSWORD)).status).toBe(302);
+      const home = () => visitor.fetch("/", { headers: { Accept: ACCEPT_HTML } });
+      expect((await home()).status).toBe(200);
+
+      // A connection of its own, to the maintenance database (a database cannot shut itself off).
+      const adminUrl = new URL(serverUrl);
+      adminUrl.pathname = "/postgres";
+      const admin = postgres(adminUrl.href, { max: 1, onnotice: () => {} });
+      try {
+        // The outage: every connection of the app cut, and no new ones accepted.
+        await admin.unsafe(`alter database "${database}" allow_connections false`);
+        const cut = await admin`select pg_terminate_backend(pid) as done from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`;
+        expect(cut.length).toBeGreaterThan(0);
+
+        for (const page of ["/", "/learn", "/tools"]) {
+          const res = await visitor.fetch(page, { headers: { Accept: ACCEPT_HTML } });
+          const html = await res.text();
+          expect([500, 503], `${page} answered ${res.status}`).toContain(res.status);
+          expect(res.headers.get("content-type")).toMatch(/text\/html/);
+          expect(html).toContain('data-testid="error-page"');
+          expect(html).toContain("Something went wrong on our side");
+          expect(html).toMatch(/<html lang="en"/);
+          for (const leak of ["57P01", "55000", "not currently accepting connections", "terminating connection", "postgres", "    at "]) expect(html).not.toContain(leak);
+          // The reference shown is the one the log line carries, with the cause.
+          const id = res.headers.get("x-request-id")!;
+          expect(html).toContain(`Reference: ${id}`);
+          expect(logged.some((line) => line.startsWith(`[${id}] GET ${page}`))).toBe(true);
+        }
+        expect((await fetch(`${base}/healthz`)).status).toBe(503);
+
+        // The database is back: the app reconnects by itself, the session still holds.
+        await admin.unsafe(`alter database "${database}" allow_connections true`);
+        await expect.poll(async () => (await home()).status, { timeout: 15_000, interval: 250 }).toBe(200);
+        expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+        // Connections cut once more, with new ones allowed (a failover, a restart of PostgreSQL's backends):
+        // at most the requests under way fail; the next ones are served.
+        await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`;
+        const statuses: number[] = [];
+        for (let i = 0; i < 5; i++) statuses.push((await home()).status);
+        expect(statuses.slice(-3)).toEqual([200, 200, 200]);
+      } finally {
+        await admin.unsafe(`alter database "${database}" allow_connections true`).catch(() => {});
+        await admin.end();
+      }
+    }, 120_000);
+  });
+}
