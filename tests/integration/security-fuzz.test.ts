@@ -88,7 +88,7 @@ async function upload(file: Uint8Array | string, encoding = "auto", name = "org.
   form.set("csrf", csrf.token);
   form.set("intent", "check");
   form.set("encoding", encoding);
-  form.set("file", new File([file], name, { type: "text/csv" }));
+  form.set("file", new File([file as BlobPart], name, { type: "text/csv" }));
   const request = new Request("http://localhost/hr/import", { method: "POST", body: form, headers: { Cookie: csrf.cookie } });
   try {
     return { value: (await importPage.action({ request, params: {}, context: {} })) as unknown, thrown: false };
