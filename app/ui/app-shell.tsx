@@ -96,7 +96,7 @@ function AccountMenu() {
   if (!viewer) return null;
   const name = formatPersonName(viewer, language);
   return (
-    <details className="relative" data-testid="account-menu">
+    <details className="relative" data-testid="account-menu" data-header-menu="">
       <summary
         className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600"
         aria-label={t("account.menu", { name })}
@@ -155,7 +155,44 @@ function Navigation({ items }: { items: NavItem[] }) {
   );
 }
 
+/**
+ * The header's menus (the phone navigation and the account menu) are <details>, so they work without
+ * JavaScript; with it, opening one closes the other (they would overlap on a phone), and a click
+ * outside or Escape closes whichever is open (Escape returns focus to its button).
+ */
+function useOneMenuAtATime() {
+  useEffect(() => {
+    const menus = () => [...document.querySelectorAll<HTMLDetailsElement>("details[data-header-menu]")];
+    // "toggle" does not bubble; listening in the capture phase sees it for every <details>.
+    const onToggle = (event: Event) => {
+      const opened = event.target;
+      if (!(opened instanceof HTMLDetailsElement) || !opened.open || !opened.hasAttribute("data-header-menu")) return;
+      for (const menu of menus()) if (menu !== opened) menu.open = false;
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      for (const menu of menus()) {
+        if (!menu.open) continue;
+        menu.open = false;
+        menu.querySelector("summary")?.focus();
+      }
+    };
+    const onPointer = (event: PointerEvent) => {
+      for (const menu of menus()) if (menu.open && !menu.contains(event.target as Node)) menu.open = false;
+    };
+    document.addEventListener("toggle", onToggle, true);
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("pointerdown", onPointer);
+    return () => {
+      document.removeEventListener("toggle", onToggle, true);
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("pointerdown", onPointer);
+    };
+  }, []);
+}
+
 export function AppShell({ children }: { children: React.ReactNode }) {
+  useOneMenuAtATime();
   const { t } = useTranslation();
   const root = useRootData();
   const viewer = root?.viewer ?? null;
@@ -192,7 +229,7 @@ export function AppShell({ children }: { children: React.ReactNode }) {
           </div>
         </div>
         {viewer ? (
-          <details className="group border-t border-slate-200 md:hidden">
+          <details className="group border-t border-slate-200 md:hidden" data-testid="phone-menu" data-header-menu="">
             <summary className="cursor-pointer px-4 py-2 text-sm font-medium text-slate-700">
               <span className="group-open:hidden">{t("nav.openMenu")}</span>
               <span className="hidden group-open:inline">{t("nav.closeMenu")}</span>
