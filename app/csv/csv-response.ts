@@ -23,7 +23,7 @@ export function csvResponse(input: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": attachmentDisposition(input.fileName, input.asciiFileName),
       "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
+      // X-Content-Type-Options: nosniff comes from server.mjs on every response; set here too, it was sent twice.
     },
   });
 }
