@@ -185,7 +185,7 @@ describe("a content publish that fails half-way", () => {
 });
 
 describe("outboxes across a crash", () => {
-  const in_ = (seconds: number) => () => new Date(Date.now() + seconds * 1000);
+  const inSeconds = (seconds: number) => () => new Date(Date.now() + seconds * 1000);
 
   it("mail: a worker killed between sending and marking leaves each message to be sent again once its lease ends — one file per message, never a third send", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "manabi-fault-mail-"));
@@ -206,14 +206,14 @@ describe("outboxes across a crash", () => {
 
       const transport = fileTransport(dir, "Manabi <manabi@example.com>");
       // While the dead worker's lease lasts, nobody sends them.
-      expect(await deliverMail({ transport, now: in_(LEASE_SECONDS / 2) })).toMatchObject({ sent: 0 });
+      expect(await deliverMail({ transport, now: inSeconds(LEASE_SECONDS / 2) })).toMatchObject({ sent: 0 });
       // After the restart, once the lease has run out: both are sent and marked.
-      expect(await deliverMail({ transport, now: in_(LEASE_SECONDS + 1) })).toMatchObject({ sent: 2 });
+      expect(await deliverMail({ transport, now: inSeconds(LEASE_SECONDS + 1) })).toMatchObject({ sent: 2 });
       expect(fs.readdirSync(dir).sort()).toEqual(messageIds.map((m) => path.basename(emlPath(dir, m))).sort());
       const rows = (await getDb().select().from(mailOutbox)).filter((r) => ids.includes(r.id));
       expect(rows.map((r) => r.status)).toEqual(["sent", "sent"]);
       // And never again.
-      expect(await deliverMail({ transport, now: in_(3600) })).toMatchObject({ sent: 0 });
+      expect(await deliverMail({ transport, now: inSeconds(3600) })).toMatchObject({ sent: 0 });
       expect(fs.readdirSync(dir)).toHaveLength(2);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -250,9 +250,9 @@ describe("outboxes across a crash", () => {
       expect(sender.lines.filter((l) => l.startsWith("sent "))).toEqual(["sent 204"]);
       expect(posts).toHaveLength(1);
 
-      expect(await deliverWebhooks({ now: in_(30) })).toMatchObject({ posts: 0 });
-      expect(await deliverWebhooks({ now: in_(61) })).toMatchObject({ posts: 1, delivered: pending.length });
-      expect(await deliverWebhooks({ now: in_(3600) })).toMatchObject({ posts: 0 });
+      expect(await deliverWebhooks({ now: inSeconds(30) })).toMatchObject({ posts: 0 });
+      expect(await deliverWebhooks({ now: inSeconds(61) })).toMatchObject({ posts: 1, delivered: pending.length });
+      expect(await deliverWebhooks({ now: inSeconds(3600) })).toMatchObject({ posts: 0 });
       // The README's promise: sent once more only because of the crash, the same events with the same cursors.
       expect(posts).toHaveLength(2);
       const cursors = posts.map((p) => p.events.map((e) => e.cursor));
@@ -293,7 +293,9 @@ if (serverUrl) {
     beforeAll(async () => {
       // The real production server (server.mjs and the build) in this process, on this file's database,
       // sharing its database client: built first if the sources changed (the browser tests use the same build).
-      const built = spawnSync(process.execPath, ["scripts/build-if-needed.mjs"], { cwd: root, encoding: "utf8" });
+      // (Once more if it fails: another build may have been writing build/ at the same moment.)
+      let built = spawnSync(process.execPath, ["scripts/build-if-needed.mjs"], { cwd: root, encoding: "utf8" });
+      if (built.status !== 0) built = spawnSync(process.execPath, ["scripts/build-if-needed.mjs"], { cwd: root, encoding: "utf8" });
       if (built.status !== 0) throw new Error(`the build failed:\n${built.stdout}\n${built.stderr}`);
       email = (await createUser({ password: PASSWORD })).email;
       const port = await freePort();
