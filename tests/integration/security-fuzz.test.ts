@@ -50,7 +50,9 @@ let token: string;
 
 beforeAll(async () => {
   await publishRelease(examBundle({ tools: [catalogTool("chat", ["t1"])] }), { id: null, name: "fuzz" });
-  hrId = (await createUser({ roles: ["hr"], employeeNumber: "FZ-HR" })).id;
+  const hr = await createUser({ roles: ["hr"], employeeNumber: "FZ-HR" });
+  hrId = hr.id;
+  hrEmail = hr.email;
   token = (await createApiToken({ name: "fuzz", scopes: ["access:read", "events:read"] }, { id: null, via: "command-line" })).secret;
   // The token's first use is audit-logged once: use it before the tests count rows.
   const first = (await access.loader({ request: new Request("http://localhost/api/v1/access?user=FZ-HR&tool=chat", { headers: { Authorization: `Bearer ${token}` } }), params: {}, context: {} })) as Response;
@@ -79,7 +81,10 @@ const good = (n: number, overrides: Partial<Record<string, string>> = {}) => {
     .map((v) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v))
     .join(",");
 };
-const csv = (...rows: string[]) => [HEADER, ...rows].join("\r\n") + "\r\n";
+let hrEmail: string;
+/** The HR person's own row comes first, so a file is clean but for the hostile value in it. */
+const hrRow = () => good(0, { employee_number: "FZ-HR", email: hrEmail, family_name: "試験", given_name: "太郎", family_name_kana: "シケン", given_name_kana: "タロウ" });
+const csv = (...rows: string[]) => [HEADER, hrRow(), ...rows].join("\r\n") + "\r\n";
 const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : Buffer.from(p))));
 
 async function upload(file: Uint8Array | string, encoding = "auto", name = "org.csv") {
@@ -113,6 +118,15 @@ describe("the org import with hostile files", () => {
     ["a row with extra cells", `${csv(good(1))}${good(2)},extra,more\r\n`, "auto", /columnCount/],
     ["a manager who does not exist", csv(good(1), good(2, { manager_employee_number: "'; DELETE FROM users; --" })), "auto", /manager/i],
   ];
+
+  it("accepts the same file without a hostile value (the control): no problem, a pending import, no person written yet", async () => {
+    const before = await counts();
+    const { value } = await upload(csv(good(1), good(2)));
+    const d = (value as { data: Checked }).data;
+    expect(d.view.problems.filter((p) => p.severity === "error")).toEqual([]);
+    expect(d.view.importId).toBeTruthy();
+    expect(await counts()).toEqual({ ...before, orgImports: before.orgImports + 1 });
+  });
 
   for (const [name, file, encoding, code] of hostile) {
     it(`refuses ${name}: the problem named at its row in both languages, and nothing written`, async () => {
@@ -169,7 +183,7 @@ describe("the org import with hostile files", () => {
     expect(thrown, String(value)).toBe(false);
     const d = (value as { data: Checked }).data;
     expect(d.view.importId).toBeNull();
-    expect(d.view.problems.filter((p) => p.severity === "error").map((p) => [p.row, p.code])).toEqual([[70_002, "controlCharacter"]]);
+    expect(d.view.problems.filter((p) => p.severity === "error").map((p) => [p.row, p.code])).toEqual([[70_003, "controlCharacter"]]);
     expect(await counts()).toEqual(before);
   }, 120_000);
 
