@@ -313,13 +313,15 @@ function newestProfile(dir: string) {
 // `npm run bench -- access`: the access check instead (bench/access.ts); `-- hr`: the HR dashboard,
 // manager view, exports and org import on a 50,000-person organisation (bench/hr.ts); `-- authoring`:
 // the Authoring page and a lesson preview, cold and warm (bench/authoring.ts); `-- weight`: the
-// JavaScript the lesson and exam pages load, gzipped, against the 150 KB budget (bench/weight.ts).
+// JavaScript the lesson and exam pages load, gzipped, against the 150 KB budget (bench/weight.ts);
+// `-- exam`: exam day, 5,000 candidates saving and submitting on two workers, one SIGKILLed (bench/exam.ts).
 const scenario = process.argv[2];
 const run =
   scenario === "access" ? (await import("./access")).benchAccess
   : scenario === "hr" ? (await import("./hr")).benchHr
   : scenario === "authoring" ? (await import("./authoring")).benchAuthoring
   : scenario === "weight" ? (await import("./weight")).benchWeight
+  : scenario === "exam" ? (await import("./exam")).benchExam
   : main;
 run().catch((error) => {
   console.error(error instanceof Error ? error.message : error);
