@@ -20,6 +20,11 @@ const nonEmptyText = z.string({ invalid_type_error: "must be text" }).refine((va
 /** Every piece of text a learner sees, in both languages. */
 export const localizedSchema = z.object({ en: nonEmptyText, ja: nonEmptyText }).strict();
 
+/** Titles and names are shown in headings, lists, menus and certificates: a line, not a paragraph. */
+export const TITLE_MAX = 200;
+const titleText = nonEmptyText.refine((value) => [...value].length <= TITLE_MAX, `must be at most ${TITLE_MAX} characters (a title, not a paragraph)`);
+export const localizedTitleSchema = z.object({ en: titleText, ja: titleText }).strict();
+
 const wholeNumber = (min: number, max: number) =>
   z
     .number({ invalid_type_error: "must be a number" })
@@ -51,18 +56,18 @@ function refineUnique<T>(
 }
 
 // domains.yaml ---------------------------------------------------------------------------------------
-export const domainSchema = z.object({ id: idSchema, name: localizedSchema }).strict();
+export const domainSchema = z.object({ id: idSchema, name: localizedTitleSchema }).strict();
 export const domainsFileSchema = z.object({ domains: z.array(domainSchema).min(1, "must list at least one domain") }).strict();
 
 // glossary.yaml --------------------------------------------------------------------------------------
-export const glossaryTermSchema = z.object({ id: idSchema, term: localizedSchema, definition: localizedSchema }).strict();
+export const glossaryTermSchema = z.object({ id: idSchema, term: localizedTitleSchema, definition: localizedSchema }).strict();
 export const glossaryFileSchema = z.object({ terms: z.array(glossaryTermSchema) }).strict();
 
 // courses/<course-id>/course.yaml ------------------------------------------------------------------------
 export const courseSchema = z
   .object({
     id: idSchema,
-    title: localizedSchema,
+    title: localizedTitleSchema,
     summary: localizedSchema,
     lessons: z.array(idSchema).min(1, "must list at least one lesson"),
   })
@@ -72,7 +77,7 @@ export const courseSchema = z
 export const lessonFrontmatterSchema = z
   .object({
     id: idSchema,
-    title: nonEmptyText,
+    title: titleText,
     minutes: wholeNumber(1, 60),
     summary: nonEmptyText,
   })
@@ -152,7 +157,7 @@ export const questionsFileSchema = z.object({ questions: z.array(questionSchema)
 export const trackSchema = z
   .object({
     id: idSchema,
-    title: localizedSchema,
+    title: localizedTitleSchema,
     summary: localizedSchema,
     courses: z.array(idSchema).min(1, "must list at least one course"),
     exam: z
@@ -179,7 +184,7 @@ export const DATA_CLASSES = ["public", "internal", "confidential"] as const;
 export const toolSchema = z
   .object({
     id: idSchema,
-    name: localizedSchema,
+    name: localizedTitleSchema,
     vendor: localizedSchema,
     description: localizedSchema,
     dataClass: z.enum(DATA_CLASSES),
