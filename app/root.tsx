@@ -1,12 +1,13 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { getSession, sessionCookieRepair, viewerOf } from "~/auth/session.server";
 import { ensureCsrfToken } from "~/auth/csrf.server";
 import { detectLanguage } from "~/i18n/i18next.server";
-import { fallbackLanguage } from "~/i18n/config";
+import { languagesOfPage, LOCALE_URLS, switchLanguage } from "~/i18n/client-locale";
+import { fallbackLanguage } from "~/i18n/settings";
 import { pageTitle } from "~/i18n/meta";
 import { demoAccountsPresent } from "~/org/demo-data.server";
 import { AppShell } from "~/ui/app-shell";
@@ -63,8 +64,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const language = rootData?.language ?? ((i18n.language || fallbackLanguage) as typeof fallbackLanguage);
   const nonce = useNonce();
   useEffect(() => {
-    if (i18n.language !== language) void i18n.changeLanguage(language);
+    if (i18n.language !== language) void switchLanguage(i18n, language);
   }, [i18n, language]);
+  // The texts this page needs (its language; every language for a route whose handle asks for all).
+  const texts = languagesOfPage(language, useMatches().map((m) => m.handle));
   return (
     <html lang={language} dir="ltr">
       <head>
@@ -72,6 +75,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        {/* The page's texts, fetched by entry.client.tsx before it hydrates: start loading them now. */}
+        {texts.map((lang) => (
+          <link key={lang} rel="preload" href={LOCALE_URLS[lang]} as="fetch" crossOrigin="anonymous" data-texts={lang} />
+        ))}
       </head>
       <body>
         {children}

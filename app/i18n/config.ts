@@ -1,24 +1,10 @@
 import en from "./locales/en.json";
 import ja from "./locales/ja.json";
+import { fallbackLanguage, i18nOptions, isLanguage, supportedLanguages, type Language } from "./settings";
 
-import { LANGUAGES, type Language } from "./languages";
-
-export type { Language };
-export const supportedLanguages = LANGUAGES;
-export const fallbackLanguage: Language = "ja";
-
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === "string" && (supportedLanguages as readonly string[]).includes(value);
-}
+// The server (and tests) hold both languages' texts; browsers load one (settings.ts, client-locale.ts).
+export { fallbackLanguage, isLanguage, supportedLanguages, type Language };
 
 export const resources = { en: { common: en }, ja: { common: ja } } as const;
 
-export const i18nConfig = {
-  supportedLngs: [...supportedLanguages],
-  fallbackLng: fallbackLanguage,
-  defaultNS: "common",
-  ns: ["common"],
-  resources,
-  interpolation: { escapeValue: false },
-  react: { useSuspense: false },
-};
+export const i18nConfig = { ...i18nOptions, resources };

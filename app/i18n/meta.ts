@@ -1,9 +1,17 @@
-import { fallbackLanguage, isLanguage, resources, type Language } from "./config";
+import i18next from "i18next";
+import { fallbackLanguage, isLanguage, type Language } from "./settings";
+
+// The server (and tests) look titles up in both languages' texts; the browser build leaves this import
+// out (a page's script carries one language) and asks the i18next instance entry.client.tsx set up.
+const serverResources = import.meta.env.SSR ? (await import("./config")).resources : null;
 
 type Match = { id: string; data: unknown };
 
 function lookup(language: Language, key: string): string {
-  let node: unknown = resources[language].common;
+  let node: unknown = serverResources
+    ? serverResources[language].common
+    : // While a switched-to language is still loading, the title stays in the one shown.
+      (i18next.getResourceBundle(language, "common") ?? i18next.getResourceBundle(i18next.language, "common"));
   for (const part of key.split(".")) {
     node = node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;
   }

@@ -1,10 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import i18next from "i18next";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { useMemo } from "react";
 import { requirePermission } from "~/auth/session.server";
 import { checkDraft, draftLessonChanges } from "~/content/authoring.server";
 import { indexRelease } from "~/content/release.server";
+import { ensureLanguages, type LanguagesHandle } from "~/i18n/client-locale";
+import { supportedLanguages } from "~/i18n/settings";
 import { pageTitle } from "~/i18n/meta";
 import { lessonContent } from "~/learning/views.server";
 import { LessonBody } from "~/mdx/lesson-body";
@@ -12,6 +15,10 @@ import { LessonProvider } from "~/mdx/lesson-context";
 import { ErrorPage } from "~/ui/error-page";
 import { ProblemList } from "~/ui/problem-list";
 import { useLanguage } from "~/ui/use-viewer";
+
+// The two columns show the components' labels in each language: the page loads every language's texts
+// (root.tsx preloads them, entry.client.tsx waits for them), not only the reader's.
+export const handle: LanguagesHandle = { languages: "all" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requirePermission(request, "preview:content");
@@ -37,6 +44,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sides: [side("ja"), side("en")],
     problems: problems.filter((p) => p.file === lesson.files.en || p.file === lesson.files.ja),
   };
+}
+
+/** Reached by a link (no reload): the other language's texts arrive with the data, before the columns render. */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const [data] = await Promise.all([serverLoader<typeof loader>(), ensureLanguages(i18next, supportedLanguages)]);
+  return data;
 }
 
 function Side({ side }: { side: ReturnType<typeof useLoaderData<typeof loader>>["sides"][number] }) {

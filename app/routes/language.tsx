@@ -4,7 +4,7 @@ import { z } from "zod";
 import { readForm } from "~/auth/csrf.server";
 import { safeRedirect } from "~/auth/safe-redirect";
 import { getOptionalUser } from "~/auth/session.server";
-import { supportedLanguages } from "~/i18n/config";
+import { supportedLanguages } from "~/i18n/settings";
 import { languageCookie } from "~/i18n/i18next.server";
 import { setPreferredLanguage } from "~/org/people.server";
 import { ErrorPage } from "~/ui/error-page";
