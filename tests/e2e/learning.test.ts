@@ -354,6 +354,8 @@ describe("an author previews and publishes", () => {
 
     await s.page.goto("/authoring");
     await expect.poll(() => s.page.locator("main").textContent()).toContain("翻訳が古くなっている可能性があります");
+    // Only the English side changed: publishing asks the author to confirm the Japanese is behind.
+    await s.page.getByTestId("confirm-stale").check();
     await s.page.getByRole("button", { name: "新しいリリースを公開" }).click();
     await expect.poll(() => s.page.getByRole("status").first().textContent()).toContain("リリース #2 を公開しました");
     expect(await s.page.locator('[data-testid="releases"] > li').count()).toBe(2);
