@@ -30,7 +30,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { Agent, request } from "undici";
@@ -97,6 +97,8 @@ type Failure = { phase: "prep" | "save" | "submit"; kind: string; at: number };
 
 const failures: Failure[] = [];
 const saveLatencies: number[] = [];
+/** Each acknowledged save: when it was sent (ms since the save phase began) and how long it took. */
+const saveSamples: { sentAt: number; ms: number }[] = [];
 const submitLatencies: number[] = [];
 const prepLatencies: number[] = [];
 /** Acknowledged saves per second of the save phase (index: second). */
@@ -226,6 +228,7 @@ async function save(c: Candidate, k: number, giveUpAt: number): Promise<void> {
       const reply = await send(c, "POST", `/exams/${c.attemptId}/answer`, form);
       if (reply.status === 200 && reply.text.includes('"saved"')) {
         saveLatencies.push(reply.ms);
+        saveSamples.push({ sentAt: Date.now() - reply.ms - saveStartedAt, ms: reply.ms });
         state.lastAck = answer;
         state.unacknowledged.clear();
         c.acked.push({ position, answer });
@@ -488,6 +491,9 @@ export async function benchExam() {
       `Load average ${loadBefore.toFixed(1)} (${os.cpus().length} CPUs). Saving: ${CANDIDATES.toLocaleString("en")} candidates, one save every ${SAVE_EVERY_MS / 1000} s each (≈ ${rate.toFixed(0)}/s) for ${SECONDS} s` +
         `${KILL ? `; one of the ${WORKERS} workers is killed with SIGKILL after ${SECONDS / 2} s` : ""}…`,
     );
+    // The bench's own event-loop delay: a late timer or callback here inflates the latencies it records.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     saveStartedAt = Date.now();
     const saveEndsAt = saveStartedAt + SECONDS * 1000;
     let kill: { pid: number; at: number; replacementPid: number | null; replacementReadyAt: number | null } | null = null;
@@ -519,6 +525,8 @@ export async function benchExam() {
     await Promise.all(candidates.map((c) => submit(c, submitStartedAt + Math.random() * SUBMIT_SECONDS * 1000)));
     const submitSeconds = (Date.now() - submitStartedAt) / 1000;
     const loadAfter = load();
+    loopDelay.disable();
+    const benchLoop = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
     const killInfo = kill as { pid: number; at: number; replacementPid: number | null; replacementReadyAt: number | null } | null;
 
     if (BREAK === "lose-save") {
@@ -560,7 +568,17 @@ export async function benchExam() {
     }
 
     const savesPerSecond = saveLatencies.length / saveSeconds;
-    const s = { p50: percentile(saveLatencies, 50), p90: percentile(saveLatencies, 90), p99: percentile(saveLatencies, 99), max: percentile(saveLatencies, 100) };
+    const stats = (xs: number[]) => ({ p50: percentile(xs, 50), p90: percentile(xs, 90), p99: percentile(xs, 99), max: percentile(xs, 100), count: xs.length });
+    const s = stats(saveLatencies);
+    // Saves under way while a worker was gone or starting, apart from the others.
+    const windowFrom = killInfo ? killInfo.at - saveStartedAt : Infinity;
+    const windowTo = killInfo ? (killInfo.replacementReadyAt ?? killInfo.at + 30_000) + 2000 - saveStartedAt : -Infinity;
+    const nearKill = (x: { sentAt: number; ms: number }) => x.sentAt <= windowTo && x.sentAt + x.ms >= windowFrom;
+    const steady = stats(saveSamples.filter((x) => !nearKill(x)).map((x) => x.ms));
+    const aroundKill = stats(saveSamples.filter(nearKill).map((x) => x.ms));
+    // p99 of the saves sent in each 10 s of the phase.
+    const p99By10s: number[] = [];
+    for (let t = 0; t < SECONDS; t += 10) p99By10s.push(Math.round(percentile(saveSamples.filter((x) => x.sentAt >= t * 1000 && x.sentAt < (t + 10) * 1000).map((x) => x.ms), 99)));
     const sub = { p50: percentile(submitLatencies, 50), p90: percentile(submitLatencies, 90), p99: percentile(submitLatencies, 99), max: percentile(submitLatencies, 100) };
     const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "-");
     const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : "-");
@@ -576,6 +594,12 @@ export async function benchExam() {
     printTable([
       ["", "per second", "p50 ms", "p90 ms", "p99 ms", "max ms", "count"],
       ["saves (acknowledged)", savesPerSecond.toFixed(0), ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), saveLatencies.length.toLocaleString("en")],
+      ...(killInfo
+        ? [
+            ["  of which outside the kill window", "", ms(steady.p50), ms(steady.p90), ms(steady.p99), ms(steady.max), steady.count.toLocaleString("en")],
+            ["  of which under way around the kill", "", ms(aroundKill.p50), ms(aroundKill.p90), ms(aroundKill.p99), ms(aroundKill.max), aroundKill.count.toLocaleString("en")],
+          ]
+        : []),
       ["submits", (submitLatencies.length / submitSeconds).toFixed(0), ms(sub.p50), ms(sub.p90), ms(sub.p99), ms(sub.max), submitLatencies.length.toLocaleString("en")],
       [`bare node + 1 query at ${rate.toFixed(0)}/s`, bareAtRate.requestsPerSecond.toFixed(0), ms(bareAtRate.p50), ms(bareAtRate.p90), ms(bareAtRate.p99), "-", String(bareAtRate.non2xx + bareAtRate.errors) + " errors"],
       ["bare node + 1 query, full load", bareFull.requestsPerSecond.toFixed(0), ms(bareFull.p50), ms(bareFull.p90), ms(bareFull.p99), "-", String(bareFull.non2xx + bareFull.errors) + " errors"],
@@ -583,6 +607,8 @@ export async function benchExam() {
       ["submit / bare at the same rate", "", ratio(sub.p50, bareAtRate.p50), ratio(sub.p90, bareAtRate.p90), ratio(sub.p99, bareAtRate.p99), "", ""],
       ["saves/s / bare full load", ratio(savesPerSecond, bareFull.requestsPerSecond), "", "", "", "", ""],
     ]);
+    console.log(`Save p99 (ms) of the saves sent in each 10 s: ${p99By10s.join(" ")}`);
+    console.log(`The bench's own event-loop delay (part of every latency it records): p50 ${ms(benchLoop.p50)} ms, p99 ${ms(benchLoop.p99)} ms, max ${ms(benchLoop.max)} ms`);
     console.log("");
     if (killInfo) {
       const window = ackTimeline.slice(Math.max(0, Math.floor((killInfo.at - saveStartedAt) / 1000) - 2), Math.floor((killInfo.at - saveStartedAt) / 1000) + 12);
@@ -631,8 +657,9 @@ export async function benchExam() {
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
       settings: { candidates: CANDIDATES, saveSeconds: SECONDS, saveEverySeconds: SAVE_EVERY_MS / 1000, submitSeconds: SUBMIT_SECONDS, appWorkers: WORKERS, baselineProcesses: 1, connections: CONNECTIONS, kill: KILL, track: TRACK },
       prepSeconds,
+      benchEventLoopDelayMs: benchLoop,
       prep: { p50: percentile(prepLatencies, 50), p99: percentile(prepLatencies, 99) },
-      saves: { perSecond: savesPerSecond, acknowledged: saveLatencies.length, retried: retriedSaves, ...s, timeline: ackTimeline.map((n) => n ?? 0), failedTimeline: failTimeline.map((n) => n ?? 0) },
+      saves: { perSecond: savesPerSecond, acknowledged: saveLatencies.length, retried: retriedSaves, ...s, outsideKillWindow: steady, aroundKill, p99By10s, timeline: ackTimeline.map((n) => n ?? 0), failedTimeline: failTimeline.map((n) => n ?? 0) },
       submits: { perSecond: submitLatencies.length / submitSeconds, acknowledged: submitLatencies.length, ...sub },
       kill: killInfo && { ...killInfo, atSecond: (killInfo.at - saveStartedAt) / 1000, replacementReadySeconds: killInfo.replacementReadyAt ? (killInfo.replacementReadyAt - killInfo.at) / 1000 : null },
       failures: [...errorKinds.values()],
@@ -640,6 +667,7 @@ export async function benchExam() {
       ratios: {
         saveP50: s.p50 / bareAtRate.p50,
         saveP99: s.p99 / bareAtRate.p99,
+        saveP99OutsideKillWindow: steady.p99 / bareAtRate.p99,
         submitP50: sub.p50 / bareAtRate.p50,
         submitP99: sub.p99 / bareAtRate.p99,
         savesPerSecondToBareFullLoad: savesPerSecond / bareFull.requestsPerSecond,
