@@ -117,6 +117,10 @@ describe("single sign-on in the browser", () => {
       await page.locator('[data-testid="account-menu"]').waitFor();
       // Home shows the learner's own assignments and progress (a signed-in page, not the sign-in form).
       expect(new URL(page.url()).pathname).toBe(home);
+      // Their own page: greeted by name, with their progress and the assignment the demo gives everyone.
+      expect(await page.locator("main h1").textContent()).toContain(language === "ja" ? "佐藤 美咲" : "Misaki Sato");
+      expect(await page.getByTestId("my-assignments").count()).toBe(1);
+      expect(await page.locator("main progress").count()).toBeGreaterThan(0);
       expect(consoleErrors).toEqual([]);
       await context.close();
     });
