@@ -23,7 +23,8 @@
 // BENCH_SUBMIT_SECONDS (60), BENCH_CONNECTIONS (256 sockets at most, shared by the candidates),
 // BENCH_KILL=0 (no SIGKILL), BENCH_OPEN_PAGES=1 (each candidate also loads the track page before the
 // start and the exam page after it, as a browser does: three times the preparation),
-// BENCH_SKIP_BUILD=1 (use build/ as it is), DATABASE_URL. BENCH_BREAK=lose-save|double-grade breaks the
+// BENCH_SKIP_BUILD=1 (use build/ as it is), BENCH_CPU_PROF=1 (each app process writes a .cpuprofile to
+// bench/results/profiles/ when it stops; the killed one does not), DATABASE_URL. BENCH_BREAK=lose-save|double-grade breaks the
 // database on purpose before the checks (one acknowledged answer overwritten, one grading event added),
 // to show that the checks catch it.
 import { randomBytes } from "node:crypto";
@@ -410,7 +411,17 @@ export async function benchExam() {
     const secret = randomBytes(32).toString("base64url");
     const app = await start(
       ["scripts/start.mjs"],
-      { DATABASE_URL: dbUrl.href, PORT: String(appPort), HOST: "127.0.0.1", NODE_ENV: "production", MANABI_SEED_DEMO: "1", SESSION_SECRET: secret, WEB_CONCURRENCY: String(WORKERS) },
+      {
+        DATABASE_URL: dbUrl.href,
+        PORT: String(appPort),
+        HOST: "127.0.0.1",
+        NODE_ENV: "production",
+        MANABI_SEED_DEMO: "1",
+        SESSION_SECRET: secret,
+        WEB_CONCURRENCY: String(WORKERS),
+        // BENCH_CPU_PROF=1: every app process (the workers inherit it) writes a .cpuprofile when it stops.
+        ...(process.env.BENCH_CPU_PROF === "1" ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve("bench/results/profiles")}` } : {}),
+      },
       async (u) => (await fetch(u)).ok,
       `http://127.0.0.1:${appPort}/readyz`,
     );
