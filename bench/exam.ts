@@ -410,7 +410,8 @@ export async function benchExam() {
     const appPort = await freePort();
     const secret = randomBytes(32).toString("base64url");
     const app = await start(
-      ["scripts/start.mjs"],
+      // BENCH_CPU_PROF=1: every app process (the workers inherit the primary's flags) writes a .cpuprofile when it stops.
+      process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve("bench/results/profiles")}`, "scripts/start.mjs"] : ["scripts/start.mjs"],
       {
         DATABASE_URL: dbUrl.href,
         PORT: String(appPort),
@@ -419,8 +420,6 @@ export async function benchExam() {
         MANABI_SEED_DEMO: "1",
         SESSION_SECRET: secret,
         WEB_CONCURRENCY: String(WORKERS),
-        // BENCH_CPU_PROF=1: every app process (the workers inherit it) writes a .cpuprofile when it stops.
-        ...(process.env.BENCH_CPU_PROF === "1" ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve("bench/results/profiles")}` } : {}),
       },
       async (u) => (await fetch(u)).ok,
       `http://127.0.0.1:${appPort}/readyz`,
