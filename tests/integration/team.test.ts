@@ -154,7 +154,7 @@ describe("the manager's team", () => {
     // overdue 1 + busy 2 + indirect 1 + lead (no assignment) 1
     expect(lines).toHaveLength(6);
     expect(lines[1]).toContain("遅延,一郎");
-    expect(lines[1]).toContain("期限切れ");
+    expect(lines[1]).toContain("期限超過");
     expect(text).toContain(`'=HYPERLINK`);
     expect(text).not.toMatch(/(^|,)"?=HYPERLINK/m);
     expect(text).not.toContain("他課");
