@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { buildIfNeeded } from "../scripts/build-if-needed.mjs";
-import { freePort, printTable, start, stop } from "./lib";
+import { freePort, printTable, signIn, start, stop } from "./lib";
 
 const COLD = Number(process.env.BENCH_COLD ?? 7);
 const WARM = Number(process.env.BENCH_WARM ?? 25);
@@ -18,27 +18,7 @@ const PREVIEW_LESSON = "genai-what-is-it";
 const TOUCHED = "courses/genai-basics/01-what-is-it.en.mdx";
 const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-function cookiesOf(res: Response): string {
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-}
 
-async function signIn(base: string, email: string): Promise<string> {
-  const page = await fetch(`${base}/login`);
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1];
-  if (!csrf) throw new Error("no CSRF token on the sign-in page");
-  const res = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(page) },
-    body: new URLSearchParams({ csrf, email, password: "manabi-demo", redirectTo: "/" }),
-  });
-  const session = res.headers.getSetCookie().find((c) => c.startsWith("manabi_session="));
-  if (!session) throw new Error(`sign-in failed for ${email} (${res.status})`);
-  return `${session.split(";")[0]}; ${cookiesOf(page)}`;
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -15,7 +15,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { buildIfNeeded } from "../scripts/build-if-needed.mjs";
-import { freePort, printTable, start, stop } from "./lib";
+import { freePort, printTable, signIn, start, stop } from "./lib";
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 50_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
@@ -88,28 +88,7 @@ export async function seed(db: postgres.Sql, demoHash: string) {
   return counts as unknown as { people: number; departments: number; certificates: number; progress: number; managed: number };
 }
 
-function cookiesOf(res: Response): string {
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-}
 
-async function signIn(base: string, email: string): Promise<string> {
-  const page = await fetch(`${base}/login`);
-  const html = await page.text();
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (!csrf) throw new Error("no CSRF token on the sign-in page");
-  const res = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(page) },
-    body: new URLSearchParams({ csrf, email, password: "manabi-demo", redirectTo: "/" }),
-  });
-  const session = res.headers.getSetCookie().find((c) => c.startsWith("manabi_session="));
-  if (!session) throw new Error(`sign-in failed for ${email} (${res.status})`);
-  return `${session.split(";")[0]}; ${cookiesOf(page)}`;
-}
 
 type Measurement = { requestsPerSecond: number; latencyP50: number; latencyP90: number; latencyP99: number; latencyMax: number; total: number; non2xx: number; errors: number };
 

@@ -37,3 +37,27 @@ export function printTable(rows: string[][]) {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  "));
 }
+
+/** The cookies a response sets, as a Cookie header. */
+export function cookiesOf(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+}
+
+/** Signs a demo person in through the real form (CSRF token and all); returns their Cookie header. */
+export async function signIn(base: string, email: string, password = "manabi-demo"): Promise<string> {
+  const page = await fetch(`${base}/login`);
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!csrf) throw new Error("no CSRF token on the sign-in page");
+  const res = await fetch(`${base}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(page) },
+    body: new URLSearchParams({ csrf, email, password, redirectTo: "/" }),
+  });
+  const session = res.headers.getSetCookie().find((c) => c.startsWith("manabi_session="));
+  if (!session) throw new Error(`sign-in failed for ${email} (${res.status})`);
+  return `${session.split(";")[0]}; ${cookiesOf(page)}`;
+}

@@ -22,7 +22,7 @@ import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { buildIfNeeded } from "../scripts/build-if-needed.mjs";
-import { freePort, printTable, start, stop } from "./lib";
+import { freePort, printTable, signIn, start, stop } from "./lib";
 
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 300);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -40,28 +40,7 @@ const BROWSER_HEADERS = {
   "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
 };
 
-function cookiesOf(res: Response): string {
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-}
 
-async function signIn(base: string, email: string): Promise<string> {
-  const page = await fetch(`${base}/login`);
-  const html = await page.text();
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (!csrf) throw new Error("no CSRF token on the sign-in page");
-  const res = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiesOf(page) },
-    body: new URLSearchParams({ csrf, email, password: "manabi-demo", redirectTo: "/" }),
-  });
-  const session = res.headers.getSetCookie().find((c) => c.startsWith("manabi_session="));
-  if (!session) throw new Error(`sign-in failed for ${email} (${res.status})`);
-  return `${session.split(";")[0]}; ${cookiesOf(page)}`;
-}
 
 type Run = { requestsPerSecond: number; latencyP50: number; latencyP99: number; non2xx: number; errors: number; total: number };
 
