@@ -2,6 +2,7 @@
 // `node server.mjs` serves the production build; `node server.mjs --dev` runs Vite in middleware mode.
 // It listens at once and runs start-up (migrations, first content, demo seed) behind /readyz.
 import crypto from "node:crypto";
+import { createServer } from "node:http";
 import express from "express";
 
 const dev = process.argv.includes("--dev");
@@ -71,10 +72,6 @@ app.use((req, res, next) => {
 // 400 for broken forms and NUL bytes. Accepted bodies are handed to Remix below.
 app.use(http.refuseHostileRequests());
 
-// The API's hot endpoints (the single access check and forward-auth), answered here with the same
-// functions as their Remix routes: a gateway asks on every request of its users (app/access/api-fast-path.server.ts).
-// In development the Remix routes answer them, so edits apply without a restart.
-if (!vite) app.use(http.apiFastPath(() => ready));
 if (vite) {
   app.use(compressResponses());
   app.use(vite.middlewares);
@@ -109,7 +106,12 @@ app.all(
 // Anything unexpected that reached Express: logged with the request id, shown with it.
 app.use(http.handleUnexpectedErrors);
 
-const server = app.listen(settings.port, settings.host, () => {
+// The API's hot endpoints (the single access check and forward-auth) are answered by the Node server
+// before Express, with the same functions as their Remix routes: a gateway asks on every request of its
+// users (app/access/api-fast-path.server.ts). In development the Remix routes answer them, so edits apply
+// without a restart.
+const server = createServer(vite ? app : http.withApiFastPath({ isReady: () => ready, secure }, app));
+server.listen(settings.port, settings.host, () => {
   console.log(`Listening on http://localhost:${settings.port}; starting…`);
 });
 build.entry.module.startup((line) => console.log(line)).then(() => {

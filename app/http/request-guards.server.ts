@@ -20,7 +20,7 @@ import {
 import { logUnexpectedError, withRequestIds } from "./unexpected-errors";
 
 /** The API's hot endpoints, answered before Remix (see the module). */
-export { apiFastPath } from "~/access/api-fast-path.server";
+export { withApiFastPath } from "~/access/api-fast-path.server";
 
 /**
  * The Express side of Manabi's HTTP handling, used by server.mjs (through the build's entry module):
