@@ -105,6 +105,15 @@ export const envSchema = z.object({
   SESSION_SECRET: optional(z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 48`)")),
   SESSION_MAX_AGE_DAYS: optional(positiveNumber("days", 90)).transform((v) => v ?? 7),
   SESSION_IDLE_HOURS: optional(positiveNumber("hours", 24 * 90)).transform((v) => v ?? 12),
+  /** How old the HR dashboard's figures may be when shown (seconds; 0 turns its cache off). */
+  HR_DASHBOARD_MAX_AGE_SECONDS: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, "must be a whole number of seconds (0 turns the cache off)")
+      .transform(Number)
+      .pipe(z.number().int().max(3600, "must be at most 3600 seconds")),
+  ).transform((v) => v ?? 60),
   /**
    * Scales the minimum reading time before "read to the end" counts (1 = a quarter of the lesson's
    * minutes, 20 s to 3 min). Lower it only for demos and automated browser tests.

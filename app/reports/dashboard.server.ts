@@ -46,9 +46,10 @@ function textArray(values: readonly string[]): SQL {
 
 const scopeOf = (departmentId: string | null): PeopleFilter => (departmentId ? { kind: "department", departmentId } : { kind: "everyone" });
 
-/** The dashboard for a department tree (or the company), one track's charts. */
-export async function hrDashboard(input: { release: LoadedRelease; trackId: string | null; departmentId: string | null; now?: Date }): Promise<Dashboard> {
-  const now = input.now ?? new Date();
+export type DashboardInput = { release: LoadedRelease; trackId: string | null; departmentId: string | null; now?: Date };
+
+/** The dashboard's one statement (exported so the benchmark's notes can EXPLAIN it). */
+export function dashboardStatement(input: DashboardInput, now: Date): SQL {
   const trackIds = [...input.release.tracks.keys()];
   const selected = input.trackId && input.release.tracks.has(input.trackId) ? input.trackId : null;
   const points = weeklyPoints(now, SERIES_WEEKS);
@@ -88,6 +89,16 @@ export async function hrDashboard(input: { release: LoadedRelease; trackId: stri
       from unnest(array[${sql.join(EXPIRY_WINDOWS.map((w) => sql`${w}`), sql`, `)}]::int[]) w
         left join mine on mine.certified_until is not null and mine.certified_until <= ${now.getTime()}::float8 + w * ${DAY_MS}::float8
       group by w`;
+  return dashboardSql;
+}
+
+/** The dashboard for a department tree (or the company), one track's charts. */
+export async function hrDashboard(input: DashboardInput): Promise<Dashboard> {
+  const now = input.now ?? new Date();
+  const trackIds = [...input.release.tracks.keys()];
+  const selected = input.trackId && input.release.tracks.has(input.trackId) ? input.trackId : null;
+  const points = weeklyPoints(now, SERIES_WEEKS);
+  const dashboardSql = dashboardStatement(input, now);
   // One statement; its hash aggregates and sorts over ~100,000 (person, track) rows spill to disk at
   // PostgreSQL's default 4 MB of work memory, so this transaction allows more.
   const result = await getDb().transaction(async (tx) => {

@@ -21,6 +21,8 @@ const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (v =
 export const dashboardSearchSchema = z.object({
   track: optional(id),
   department: optional(id),
+  /** "Refresh now": compute the figures anew instead of showing kept ones. */
+  fresh: optional(z.literal("1")),
 });
 
 export const reportSearchSchema = z.object({
@@ -34,9 +36,19 @@ export const reportSearchSchema = z.object({
 
 const fromUrl = (url: URL) => Object.fromEntries([...url.searchParams].map(([k, v]) => [k, v]));
 
-export function parseDashboardSearch(url: URL): { trackId: string | null; departmentId: string | null } {
+export function parseDashboardSearch(url: URL): { trackId: string | null; departmentId: string | null; fresh: boolean } {
   const parsed = dashboardSearchSchema.parse(fromUrl(url));
-  return { trackId: parsed.track ?? null, departmentId: parsed.department ?? null };
+  return { trackId: parsed.track ?? null, departmentId: parsed.department ?? null, fresh: parsed.fresh === "1" };
+}
+
+/** The dashboard's own address with its filters (`?track=…&department=…`), optionally with `fresh=1`. */
+export function dashboardSearchString(s: { trackId: string | null; departmentId: string | null; fresh?: boolean }): string {
+  const params = new URLSearchParams();
+  if (s.trackId) params.set("track", s.trackId);
+  if (s.departmentId) params.set("department", s.departmentId);
+  if (s.fresh) params.set("fresh", "1");
+  const text = params.toString();
+  return text ? `?${text}` : "";
 }
 
 export type ReportSearch = {

@@ -2,16 +2,17 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { departmentChoices } from "~/access/tool-roster.server";
-import type { AssignmentStatus } from "~/assignments/assignment-status";
+import { tokyoDay, type AssignmentStatus } from "~/assignments/assignment-status";
 import { requirePermission } from "~/auth/session.server";
 import { requireRelease } from "~/content/release.server";
-import { formatDate, formatNumber } from "~/i18n/format";
+import { formatDate, formatDateTime, formatNumber, formatTime } from "~/i18n/format";
 import { requestLanguage } from "~/i18n/i18next.server";
 import { pageTitle } from "~/i18n/meta";
 import { LineChart, StackedBarChart, StatusLegend } from "~/reports/charts";
 import { CHART_STATUSES, EXPIRY_WINDOWS, SERIES_WEEKS, shareOf, totalOf, type StatusCounts } from "~/reports/dashboard-figures";
-import { departmentById, hrDashboard } from "~/reports/dashboard.server";
-import { parseDashboardSearch, reportSearchString } from "~/reports/report-query";
+import { cachedHrDashboard } from "~/reports/dashboard-cache.server";
+import { departmentById } from "~/reports/dashboard.server";
+import { dashboardSearchString, parseDashboardSearch, reportSearchString } from "~/reports/report-query";
 import { ErrorPage } from "~/ui/error-page";
 import { useLanguage } from "~/ui/use-viewer";
 
@@ -21,12 +22,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const search = parseDashboardSearch(new URL(request.url));
   const release = await requireRelease();
   const department = search.departmentId ? await departmentById(search.departmentId) : null;
-  const [dashboard, departments] = await Promise.all([
-    hrDashboard({ release, trackId: search.trackId, departmentId: department?.id ?? null }),
+  const [figures, departments] = await Promise.all([
+    cachedHrDashboard({ release, trackId: search.trackId, departmentId: department?.id ?? null, fresh: search.fresh }),
     departmentChoices(),
   ]);
   return {
-    ...dashboard,
+    ...figures.dashboard,
+    computedAt: figures.computedAt.toISOString(),
+    computedToday: tokyoDay(figures.computedAt) === tokyoDay(new Date()),
+    requestedTrackId: search.trackId,
+    maxAgeSeconds: figures.maxAgeSeconds,
     department,
     departments,
     trackTitles: Object.fromEntries([...release.tracks.values()].map((t) => [t.id, t.title[language]])),
@@ -91,6 +96,17 @@ export default function HrDashboard() {
         <p className="mt-1 text-sm text-slate-700" data-testid="dashboard-scope">
           {data.department ? t("hrDashboard.scope.department", { name: deptName(data.department) }) : t("hrDashboard.scope.company")}
         </p>
+        <p className="mt-2 flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm text-slate-700">
+          <span data-testid="dashboard-as-of">
+            {t("hrDashboard.freshness.asOf", {
+              time: data.computedToday ? formatTime(data.computedAt, language) : formatDateTime(data.computedAt, language),
+            })}
+          </span>
+          <Link to={dashboardSearchString({ trackId: data.requestedTrackId, departmentId, fresh: true })} className={link} data-testid="dashboard-refresh">
+            {t("hrDashboard.freshness.refresh")}
+          </Link>
+        </p>
+        {data.maxAgeSeconds > 0 ? <p className="mt-1 text-xs text-slate-600">{t("hrDashboard.freshness.note", { count: data.maxAgeSeconds })}</p> : null}
       </header>
 
       <Form method="get" className="flex flex-wrap items-end gap-3" aria-label={t("hrDashboard.filters.label")}>

@@ -24,6 +24,15 @@ describe("the environment", () => {
     expect(env.sessionMaxAgeMs).toBe(7 * 86_400_000);
     expect(env.sessionIdleMs).toBe(12 * 3_600_000);
     expect(env.pgliteDir).toBe(path.resolve(".data/pglite"));
+    expect(env.HR_DASHBOARD_MAX_AGE_SECONDS).toBe(60);
+  });
+
+  it("takes the HR dashboard's max age in whole seconds, 0 turning its cache off", () => {
+    expect(parseEnv({ HR_DASHBOARD_MAX_AGE_SECONDS: "0" }).HR_DASHBOARD_MAX_AGE_SECONDS).toBe(0);
+    expect(parseEnv({ HR_DASHBOARD_MAX_AGE_SECONDS: "300" }).HR_DASHBOARD_MAX_AGE_SECONDS).toBe(300);
+    expect(problemsOf({ HR_DASHBOARD_MAX_AGE_SECONDS: "1.5" })[0]).toMatch(/^HR_DASHBOARD_MAX_AGE_SECONDS: must be a whole number of seconds/);
+    expect(problemsOf({ HR_DASHBOARD_MAX_AGE_SECONDS: "-1" })[0]).toMatch(/^HR_DASHBOARD_MAX_AGE_SECONDS: /);
+    expect(problemsOf({ HR_DASHBOARD_MAX_AGE_SECONDS: "86400" })[0]).toMatch(/^HR_DASHBOARD_MAX_AGE_SECONDS: must be at most 3600/);
   });
 
   it("decides Secure cookies in one place: production, unless INSECURE_COOKIES=1", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addCount, emptyCounts, linePath, linearScale, shareOf, sharesOf, stackSegments, totalOf, weeklyPoints } from "~/reports/dashboard-figures";
-import { parseDashboardSearch, parseReportSearch, reportSearchString } from "~/reports/report-query";
+import { dashboardSearchString, parseDashboardSearch, parseReportSearch, reportSearchString } from "~/reports/report-query";
 
 const counts = (certified: number, inProgress: number, notStarted: number, overdue: number) => ({ certified, "in-progress": inProgress, "not-started": notStarted, overdue });
 
@@ -67,7 +67,9 @@ describe("report query strings", () => {
     expect(parseReportSearch(url)).toEqual({ trackId: "t1", departmentId: "d1", direct: true, status: "overdue", expiring: 60, page: 3 });
     const odd = new URL("http://x/hr/report?track=&status=late&expiring=45&page=-2&direct=yes&department=%00x");
     expect(parseReportSearch(odd)).toEqual({ trackId: null, departmentId: null, direct: false, status: null, expiring: null, page: 1 });
-    expect(parseDashboardSearch(new URL("http://x/hr?track=t1"))).toEqual({ trackId: "t1", departmentId: null });
+    expect(parseDashboardSearch(new URL("http://x/hr?track=t1"))).toEqual({ trackId: "t1", departmentId: null, fresh: false });
+    expect(parseDashboardSearch(new URL("http://x/hr?fresh=1&department=d1"))).toEqual({ trackId: null, departmentId: "d1", fresh: true });
+    expect(parseDashboardSearch(new URL("http://x/hr?fresh=yes"))).toEqual({ trackId: null, departmentId: null, fresh: false });
   });
 
   it("writes back only what is set, so a link round-trips", () => {
@@ -75,5 +77,7 @@ describe("report query strings", () => {
     expect(reportSearchString(s)).toBe("?track=t+1&department=d1&status=certified");
     expect(parseReportSearch(new URL(`http://x/hr/report${reportSearchString(s)}`))).toEqual(s);
     expect(reportSearchString({})).toBe("");
+    expect(dashboardSearchString({ trackId: "t1", departmentId: null, fresh: true })).toBe("?track=t1&fresh=1");
+    expect(dashboardSearchString({ trackId: null, departmentId: null })).toBe("");
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "audit_log_figure_changes_idx" ON "audit_log" USING btree ("id") WHERE "action" in ('assignment.create', 'assignment.withdraw', 'org.import', 'user.create', 'certificate.revoke', 'certificate.record-external', 'exemption.grant', 'content.publish');
