@@ -205,13 +205,18 @@ export async function benchHr() {
       if (res.status !== 200) throw new Error(`${p}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
     }
 
+    // `/hr` is measured as HR people see it: figures kept for HR_DASHBOARD_MAX_AGE_SECONDS (default 60),
+    // so nearly every request is a hit. `?fresh=1` (Refresh now) computes the figures on every request:
+    // printed for honesty, not part of the target.
     const pages: [string, string, string][] = [
       ["/hr (HR dashboard, whole company)", "/hr", hrCookie],
+      ["/hr?fresh=1 (whole company, computed every time)", "/hr?fresh=1", hrCookie],
       ["/hr?department=bd1 (a division)", "/hr?department=bd1&track=ai-safe-use", hrCookie],
       ["/hr/report (not started, page 1)", "/hr/report?track=ai-safe-use&status=not-started", hrCookie],
       [`/team (manager of ${Number(line!.n).toLocaleString("en")} people)`, "/team", managerCookie],
     ];
     const results: { name: string; path: string; m: Measurement }[] = [];
+    const loadAtStart = os.loadavg()[0]!;
     for (const [name, p, cookie] of pages) {
       await measure(`${base}${p}`, cookie, 2);
       console.log(`Measuring ${name} (${CONNECTIONS} connections, ${DURATION} s)…`);
@@ -230,7 +235,7 @@ export async function benchHr() {
     const applied = timeImport(importFile, dbUrl.href, true);
 
     console.log("");
-    console.log(`${seeded.people.toLocaleString("en")} people in ${seeded.departments} departments; ${seeded.certificates.toLocaleString("en")} certificates; machine: ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`);
+    console.log(`${seeded.people.toLocaleString("en")} people in ${seeded.departments} departments; ${seeded.certificates.toLocaleString("en")} certificates; machine: ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)} (${loadAtStart.toFixed(1)} when measuring began)`);
     const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
     printTable([
       ["page", "requests/s", "p50 ms", "p99 ms", "max ms", "non-2xx/errors"],
@@ -251,14 +256,15 @@ export async function benchHr() {
     console.log("");
     console.log(`Org import of ${peopleExport.rows.toLocaleString("en")} rows: dry run ${dryRun.seconds.toFixed(1)} s (exit ${dryRun.exitCode}), apply ${applied.seconds.toFixed(1)} s (exit ${applied.exitCode})`);
     console.log(applied.summary);
+    // The target is on the pages as people meet them (the dashboard's figures kept, as HR sees them).
     const p50Met = results.filter((r) => r.path === "/hr" || r.path === "/team").every((r) => r.m.latencyP50 < TARGET_P50_MS && r.m.non2xx + r.m.errors === 0);
     const rssMet = peopleExport.growthMb < TARGET_RSS_MB && reportExport.growthMb < TARGET_RSS_MB;
     console.log(`p50 of /hr and /team under ${TARGET_P50_MS} ms: ${p50Met ? "met" : "NOT met"}; export memory growth under ${TARGET_RSS_MB} MB: ${rssMet ? "met" : "NOT met"}`);
 
     const out = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadAverage: os.loadavg()[0] },
-      settings: { people: PEOPLE, connections: CONNECTIONS, durationSeconds: DURATION, managerLine: Number(line!.n) },
+      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadAverage: os.loadavg()[0], loadAverageAtStart: loadAtStart },
+      settings: { people: PEOPLE, connections: CONNECTIONS, durationSeconds: DURATION, managerLine: Number(line!.n), dashboardMaxAgeSeconds: Number(process.env.HR_DASHBOARD_MAX_AGE_SECONDS ?? 60) },
       seeded,
       pages: results,
       exports: { people: peopleExport, report: reportExport },

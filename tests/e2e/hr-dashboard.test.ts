@@ -7,8 +7,8 @@ import { expectAccessible, launchBrowser, openSession, signIn, type Session } fr
 // The demo seed assigns AI Safe Use to everyone; other browser tests may certify people meanwhile, so
 // the figures are checked against each other (the number clicked = the people listed), not as constants.
 const TEXT = {
-  ja: { title: "認定状況ダッシュボード", notStarted: "未着手", track: "AI安全利用 基礎", listTitle: "AI安全利用 基礎：対象者一覧" },
-  en: { title: "Readiness dashboard", notStarted: "Not started", track: "AI Safe Use", listTitle: "AI Safe Use: people" },
+  ja: { title: "認定状況ダッシュボード", notStarted: "未着手", track: "AI安全利用 基礎", listTitle: "AI安全利用 基礎：対象者一覧", asOf: /^\d{1,2}:\d{2}時点の集計$/, refresh: "今すぐ更新" },
+  en: { title: "Readiness dashboard", notStarted: "Not started", track: "AI Safe Use", listTitle: "AI Safe Use: people", asOf: /^Figures as of \d{2}:\d{2}$/, refresh: "Refresh now" },
 } as const;
 
 const shotDir = process.env.SCREENSHOT_DIR;
@@ -37,6 +37,14 @@ describe("HR dashboard in the browser", () => {
       await signIn(s.page, "hr@example.com");
       await s.page.goto("/hr?track=ai-safe-use");
       expect(await s.page.locator("h1").textContent()).toBe(text.title);
+      // The figures may be up to a minute old: the page says from when, and Refresh now computes them
+      // anew (so the number clicked below matches the list, which is always exact).
+      expect(await s.page.getByTestId("dashboard-as-of").textContent()).toMatch(text.asOf);
+      const refresh = s.page.getByTestId("dashboard-refresh");
+      expect(await refresh.textContent()).toBe(text.refresh);
+      expect(await refresh.getAttribute("href")).toBe("/hr?track=ai-safe-use&fresh=1");
+      await Promise.all([s.page.waitForURL(/fresh=1/), refresh.click()]);
+      await expect.poll(() => s.page.getByTestId("dashboard-as-of").textContent()).toMatch(text.asOf);
       const row = s.page.locator('[data-testid="track-summary"] tr[data-track="ai-safe-use"]');
       expect(await row.locator("th").textContent()).toBe(text.track);
       // Both charts are server-rendered SVG images with a text alternative, each beside its table.
