@@ -102,7 +102,7 @@ export default function HrDashboard() {
               time: data.computedToday ? formatTime(data.computedAt, language) : formatDateTime(data.computedAt, language),
             })}
           </span>
-          <Link to={dashboardSearchString({ trackId: data.requestedTrackId, departmentId, fresh: true })} className={link} data-testid="dashboard-refresh">
+          <Link to={dashboardSearchString({ trackId: data.requestedTrackId, departmentId, fresh: true })} className={link} data-testid="dashboard-refresh" reloadDocument>
             {t("hrDashboard.freshness.refresh")}
           </Link>
         </p>

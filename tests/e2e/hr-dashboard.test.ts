@@ -43,8 +43,9 @@ describe("HR dashboard in the browser", () => {
       const refresh = s.page.getByTestId("dashboard-refresh");
       expect(await refresh.textContent()).toBe(text.refresh);
       expect(await refresh.getAttribute("href")).toBe("/hr?track=ai-safe-use&fresh=1");
+      // A whole-page load (reloadDocument), so waiting for the address waits for the new figures.
       await Promise.all([s.page.waitForURL(/fresh=1/), refresh.click()]);
-      await expect.poll(() => s.page.getByTestId("dashboard-as-of").textContent()).toMatch(text.asOf);
+      expect(await s.page.getByTestId("dashboard-as-of").textContent()).toMatch(text.asOf);
       const row = s.page.locator('[data-testid="track-summary"] tr[data-track="ai-safe-use"]');
       expect(await row.locator("th").textContent()).toBe(text.track);
       // Both charts are server-rendered SVG images with a text alternative, each beside its table.
