@@ -20,6 +20,16 @@ export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export type DatabaseConfig = { url?: string; pgliteDir?: string };
 
+/**
+ * Statements sent since the process started (Drizzle's query log, counted, never printed): tests and
+ * `npm run bench` use it to see how many round trips a page view costs.
+ */
+let statementsSent = 0;
+const countStatements = { logQuery: () => void statementsSent++ };
+export function statementCount(): number {
+  return statementsSent;
+}
+
 type Handle = {
   db: Database;
   kind: "pglite" | "postgres";
@@ -46,7 +56,7 @@ export function openDatabase(config: DatabaseConfig): Handle {
     // JIT off: the planner overestimates recursive org-chart queries (reporting lines, department trees) and
     // spent 1–3 s compiling plans that run in milliseconds. Our queries are short OLTP and report queries.
     const client = postgres(config.url, { max: 10, onnotice: () => {}, connection: { jit: "off" } });
-    const db = drizzlePostgres(client, { schema });
+    const db = drizzlePostgres(client, { schema, logger: countStatements });
     return {
       db,
       kind: "postgres",
@@ -58,7 +68,7 @@ export function openDatabase(config: DatabaseConfig): Handle {
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   const releaseLock = lockEmbeddedDatabase(dir);
   const client = new PGlite(dir);
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const db = drizzlePglite(client, { schema, logger: countStatements }) as unknown as Database;
   return {
     db,
     kind: "pglite",

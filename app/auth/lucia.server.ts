@@ -1,4 +1,4 @@
-import { and, eq, gt, lte, or, sql } from "drizzle-orm";
+import { and, eq, gt, lte, or, sql, type SQL } from "drizzle-orm";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import { getDb } from "#db/client.server";
 import { personNameColumns, type PersonNameFields } from "~/org/person-name-columns.server";
@@ -44,12 +44,21 @@ export function endedSessions(now: Date, maxAgeMs: number) {
   return or(lte(sessions.expiresAt, now), lte(sessions.createdAt, new Date(now.getTime() - maxAgeMs)));
 }
 
+/** Extra columns read in the session's own statement, by name: SQL over the session's `users` row. */
+export type SessionExtras = Record<string, SQL>;
+
 class ManabiAdapter implements Adapter {
   constructor(private readonly maxAgeMs: number) {}
 
+  /** Handed over by validateSessionWith() for the one getSessionAndUser() call it starts synchronously. */
+  handoff: { extras: SessionExtras; values: Record<string, unknown> } | null = null;
+
   async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+    const handoff = this.handoff;
+    this.handoff = null;
     const [row] = await getDb()
       .select({
+        ...handoff?.extras,
         sessionId: sessions.id,
         userId: users.id,
         expiresAt: sessions.expiresAt,
@@ -67,7 +76,12 @@ class ManabiAdapter implements Adapter {
       .where(eq(sessions.id, sessionId))
       .limit(1);
     if (!row) return [null, null];
-    const { sessionId: id, userId, expiresAt, createdAt, ...attributes } = row;
+    const { sessionId: id, userId, expiresAt, createdAt, ...all } = row as typeof row & Record<string, unknown>;
+    const attributes = { ...all };
+    for (const name of Object.keys(handoff?.extras ?? {})) {
+      handoff!.values[name] = all[name];
+      delete attributes[name];
+    }
     return [
       { id, userId, expiresAt: expiryForLucia(new Date(expiresAt), new Date(createdAt), this.maxAgeMs), attributes: {} },
       { id: userId, attributes: { ...attributes, isManager: Boolean(attributes.isManager) } },
@@ -105,9 +119,9 @@ class ManabiAdapter implements Adapter {
   }
 }
 
-function createLucia() {
-  const { sessionIdleMs, sessionMaxAgeMs } = env();
-  return new Lucia(new ManabiAdapter(sessionMaxAgeMs), {
+function createLucia(adapter: ManabiAdapter) {
+  const { sessionIdleMs } = env();
+  return new Lucia(adapter, {
     // Sliding idle timeout: lucia extends the session in the database when half of it has passed.
     sessionExpiresIn: new TimeSpan(sessionIdleMs, "ms"),
     getUserAttributes: (attributes) => attributes,
@@ -115,11 +129,32 @@ function createLucia() {
 }
 
 let instance: ReturnType<typeof createLucia> | null = null;
+let adapter: ManabiAdapter | null = null;
 
 /** Built on first use, from the parsed environment. */
 export function lucia() {
-  instance ??= createLucia();
+  if (!instance) {
+    adapter = new ManabiAdapter(env().sessionMaxAgeMs);
+    instance = createLucia(adapter);
+  }
   return instance;
+}
+
+/**
+ * lucia's validateSession (idle and absolute expiry, the sliding renewal, the ended session deleted),
+ * with `extras` read in the same statement as the session and the user: one round trip for a page that
+ * needs, say, the learner's progress as well. The extras' values are those of the session's user, or
+ * absent when there is no such session.
+ */
+export async function validateSessionWith(sessionId: string, extras: SessionExtras) {
+  const auth = lucia();
+  const values: Record<string, unknown> = {};
+  // validateSession calls getSessionAndUser before its first await: the handoff reaches that call only.
+  adapter!.handoff = { extras, values };
+  const pending = auth.validateSession(sessionId);
+  adapter!.handoff = null;
+  const result = await pending;
+  return { result, extras: result.user ? values : {} };
 }
 
 declare module "lucia" {

@@ -5,15 +5,61 @@ import { getDb } from "#db/client.server";
 import { sessions } from "#db/schema";
 import { env } from "~/env.server";
 import { clearPresessionCookie } from "./csrf.server";
-import { endedSessions, liveSessions, lucia } from "./lucia.server";
+import { endedSessions, liveSessions, lucia, validateSessionWith, type SessionExtras } from "./lucia.server";
 import { can, permissionsOf, rolesOf, type Permission } from "./permissions";
 import { blankSessionCookie, readSessionCookie, serializeSessionCookie, SESSION_COOKIE } from "./session-cookie";
 
 export type SessionUser = User;
 type SessionResult = { user: User; session: Session } | { user: null; session: null };
 
-const cache = new WeakMap<Request, Promise<SessionResult>>();
+/**
+ * Something a loader wants read together with the session, in the same statement: `column` is SQL over
+ * the session's `users` row, `parse` turns its value into T, `fallback` reads it by itself (when the
+ * session's statement had already been sent).
+ */
+export type SessionRider<T> = {
+  name: string;
+  column: () => SessionExtras[string];
+  parse: (value: unknown) => T;
+  fallback: (userId: string) => Promise<T>;
+};
+
+type Pending = {
+  /** Riders still to be added; null once the statement is sent. */
+  riders: Map<string, SessionRider<unknown>> | null;
+  done: Promise<{ result: SessionResult; extras: Record<string, unknown> }>;
+};
+
+const cache = new WeakMap<Request, Pending>();
 const signedOut: SessionResult = { user: null, session: null };
+const signedOutPending: Pending["done"] = Promise.resolve({ result: signedOut, extras: {} });
+
+/**
+ * The request's session statement. It is sent on the next turn of the event loop, not at once: Remix
+ * starts every loader of a page in the same turn, so a loader below the root can still add a rider
+ * (the lesson page adds the learner's progress) and the page costs one round trip.
+ */
+function pendingSession(request: Request): Pending {
+  let pending = cache.get(request);
+  if (pending) return pending;
+  const sessionId = currentSessionId(request);
+  if (!sessionId) {
+    pending = { riders: null, done: signedOutPending };
+  } else {
+    const riders = new Map<string, SessionRider<unknown>>();
+    const entry: Pending = { riders, done: null as unknown as Pending["done"] };
+    entry.done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      entry.riders = null;
+      const extras: SessionExtras = {};
+      for (const [name, rider] of riders) extras[name] = rider.column();
+      const { result, extras: values } = await validateSessionWith(sessionId, extras);
+      return { result: result.user && result.user.active ? (result as SessionResult) : signedOut, extras: values };
+    });
+    pending = entry;
+  }
+  cache.set(request, pending);
+  return pending;
+}
 
 /** The id in the request's session cookie, if it holds one in the format we issue. */
 export function currentSessionId(request: Request): string | null {
@@ -22,18 +68,22 @@ export function currentSessionId(request: Request): string | null {
 }
 
 /** The signed-in person, or null. One database query per request, however many loaders ask. */
-export function getSession(request: Request): Promise<SessionResult> {
-  let pending = cache.get(request);
-  if (!pending) {
-    const sessionId = currentSessionId(request);
-    pending = sessionId
-      ? lucia()
-          .validateSession(sessionId)
-          .then((r): SessionResult => (r.user && r.user.active ? r : signedOut))
-      : Promise.resolve(signedOut);
-    cache.set(request, pending);
-  }
-  return pending;
+export async function getSession(request: Request): Promise<SessionResult> {
+  return (await pendingSession(request).done).result;
+}
+
+/**
+ * The signed-in person with the rider's value for them, read in the session's statement when asked for
+ * in the same turn as the page's other loaders (else by the rider's own query). The value is null when
+ * nobody is signed in.
+ */
+export async function getSessionWith<T>(request: Request, rider: SessionRider<T>): Promise<SessionResult & { value: T | null }> {
+  const pending = pendingSession(request);
+  pending.riders?.set(rider.name, rider as SessionRider<unknown>);
+  const { result, extras } = await pending.done;
+  if (!result.user) return { ...result, value: null };
+  const value = rider.name in extras ? rider.parse(extras[rider.name]) : await rider.fallback(result.user.id);
+  return { ...result, value };
 }
 
 /**
@@ -61,20 +111,23 @@ function returnPath(request: Request): string {
 
 export async function requireUser(request: Request): Promise<User> {
   const { user } = await getSession(request);
-  if (!user) {
-    const params = new URLSearchParams();
-    const cookie = readSessionCookie(request.headers.get("Cookie"));
-    const hadSession = cookie.state === "present";
-    // After signing in again the person comes back to the page (for a post, the page that posted:
-    // page actions live at their page's URL), e.g. the lesson whose knowledge check they were answering.
-    params.set("redirectTo", returnPath(request));
-    if (hadSession) params.set("expired", "1");
-    const headers = new Headers();
-    if (cookie.state !== "absent") headers.append("Set-Cookie", blankSessionCookie(env().secureCookies));
-    const query = params.toString();
-    throw redirect(`/login${query ? `?${query}` : ""}`, { headers });
-  }
+  if (!user) throw signInAgain(request);
   return user;
+}
+
+/** The redirect to the sign-in page for a request without a (live) session. */
+function signInAgain(request: Request): Response {
+  const params = new URLSearchParams();
+  const cookie = readSessionCookie(request.headers.get("Cookie"));
+  const hadSession = cookie.state === "present";
+  // After signing in again the person comes back to the page (for a post, the page that posted:
+  // page actions live at their page's URL), e.g. the lesson whose knowledge check they were answering.
+  params.set("redirectTo", returnPath(request));
+  if (hadSession) params.set("expired", "1");
+  const headers = new Headers();
+  if (cookie.state !== "absent") headers.append("Set-Cookie", blankSessionCookie(env().secureCookies));
+  const query = params.toString();
+  return redirect(`/login${query ? `?${query}` : ""}`, { headers });
 }
 
 /** Throws a 403 response (rendered by the error boundary) unless the person holds the permission. */
@@ -84,6 +137,14 @@ export async function requirePermission(request: Request, permission: Permission
     throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
   }
   return user;
+}
+
+/** requirePermission, with the rider's value for the person read in the session's statement. */
+export async function requirePermissionWith<T>(request: Request, permission: Permission, rider: SessionRider<T>): Promise<{ user: User; value: T }> {
+  const { user, value } = await getSessionWith(request, rider);
+  if (!user) throw signInAgain(request);
+  if (!can(user, permission)) throw new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+  return { user, value: value as T };
 }
 
 export async function requireAnonymous(request: Request): Promise<void> {

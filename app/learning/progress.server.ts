@@ -1,6 +1,7 @@
-import { and, count, eq, inArray, sql } from "drizzle-orm";
-import { getDb, type Transaction } from "#db/client.server";
-import { knowledgeCheckAnswers, lessonProgress } from "#db/schema";
+import { and, count, eq, inArray, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { getDb, rowsOf, type Transaction } from "#db/client.server";
+import { knowledgeCheckAnswers, lessonProgress, users } from "#db/schema";
+import type { SessionRider } from "~/auth/session.server";
 import { isCorrect, normalizeAnswer } from "~/assessment/grading";
 import { displayText, requireRelease, type LoadedRelease } from "~/content/release.server";
 import type { Language, Lesson } from "~/content/types";
@@ -14,26 +15,46 @@ export type LearnerProgress = {
   correct: Set<string>;
 };
 
-/** One person's lesson progress and the knowledge checks they have answered right: two indexed queries. */
-export async function getLearnerProgress(userId: string): Promise<LearnerProgress> {
-  const db = getDb();
-  const [rows, correctRows] = await Promise.all([
-    db
-      .select({
-        lessonId: lessonProgress.lessonId,
-        startedAt: lessonProgress.startedAt,
-        readAt: lessonProgress.readAt,
-        completedAt: lessonProgress.completedAt,
-      })
-      .from(lessonProgress)
-      .where(eq(lessonProgress.userId, userId)),
-    db
-      .selectDistinct({ questionId: knowledgeCheckAnswers.questionId })
-      .from(knowledgeCheckAnswers)
-      .where(and(eq(knowledgeCheckAnswers.userId, userId), eq(knowledgeCheckAnswers.correct, true))),
-  ]);
-  return { byLesson: new Map(rows.map((r) => [r.lessonId, r])), correct: new Set(correctRows.map((r) => r.questionId)) };
+/**
+ * One person's progress as one JSON value (SQL): their progress rows as [lesson, started, read, completed]
+ * with times in epoch milliseconds, and the knowledge checks they have answered right. `userId` is a
+ * bound id or the session statement's users.id column.
+ */
+function progressJson(userId: SQL | string): SQL<unknown> {
+  const ms = (column: AnyColumn) => sql`(extract(epoch from ${column}) * 1000)::float8`;
+  return sql`json_build_object(
+    'rows', (select coalesce(json_agg(json_build_array(${lessonProgress.lessonId}, ${ms(lessonProgress.startedAt)}, ${ms(lessonProgress.readAt)}, ${ms(lessonProgress.completedAt)})), '[]'::json)
+             from ${lessonProgress} where ${lessonProgress.userId} = ${userId}),
+    'correct', (select coalesce(json_agg(distinct ${knowledgeCheckAnswers.questionId}), '[]'::json)
+                from ${knowledgeCheckAnswers} where ${knowledgeCheckAnswers.userId} = ${userId} and ${knowledgeCheckAnswers.correct})
+  )`;
 }
+
+type ProgressJson = { rows: [string, number, number | null, number | null][]; correct: string[] };
+
+/** The LearnerProgress of progressJson's value (postgres.js and PGlite parse JSON; a string is parsed here). */
+export function parseProgressJson(value: unknown): LearnerProgress {
+  const json = (typeof value === "string" ? JSON.parse(value) : value) as ProgressJson;
+  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+  return {
+    byLesson: new Map(json.rows.map(([lessonId, startedAt, readAt, completedAt]) => [lessonId, { lessonId, startedAt: new Date(startedAt), readAt: date(readAt), completedAt: date(completedAt) }])),
+    correct: new Set(json.correct),
+  };
+}
+
+/** One person's lesson progress and the knowledge checks they have answered right: one statement. */
+export async function getLearnerProgress(userId: string): Promise<LearnerProgress> {
+  const [row] = rowsOf<{ progress: unknown }>(await getDb().execute(sql`select ${progressJson(userId)} as progress`));
+  return parseProgressJson(row!.progress);
+}
+
+/** The signed-in learner's progress, read in the same statement as their session (see getSessionWith). */
+export const progressWithSession: SessionRider<LearnerProgress> = {
+  name: "learnerProgress",
+  column: () => progressJson(sql`${users.id}`),
+  parse: parseProgressJson,
+  fallback: getLearnerProgress,
+};
 
 export function progressOfCourses(release: LoadedRelease, progress: LearnerProgress): CourseProgress[] {
   return release.bundle.courses.map((course) => courseProgress(course, release.lessons, progress.byLesson, progress.correct));

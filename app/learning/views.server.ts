@@ -3,7 +3,7 @@ import type { Language, Lesson } from "~/content/types";
 import type { LessonContextValue } from "~/mdx/lesson-context";
 import { courseProgress } from "./completion";
 import { nextStepsAfterCourse } from "./next-steps";
-import { getLearnerProgress, progressOfCourses } from "./progress.server";
+import { getLearnerProgress, progressOfCourses, type LearnerProgress } from "./progress.server";
 import { minimumReadingSeconds } from "./reading";
 import { env } from "~/env.server";
 import { createReadingToken } from "./reading-token.server";
@@ -73,13 +73,13 @@ export function lessonContent(release: LoadedRelease, lesson: Lesson, lang: Lang
 
 /**
  * The lesson page: read-only (a GET never writes; the page itself posts "opened" once it is shown).
- * Carries a reading token that proves when the page was shown, for "read to the end".
+ * Carries a reading token that proves when the page was shown, for "read to the end". `progress` is the
+ * learner's (read with their session: progressWithSession).
  */
-export async function lessonView(release: LoadedRelease, userId: string, courseId: string, lessonId: string, lang: Language) {
+export function lessonView(release: LoadedRelease, userId: string, progress: LearnerProgress, courseId: string, lessonId: string, lang: Language) {
   const course = release.courses.get(courseId);
   const lesson = release.lessons.get(lessonId);
   if (!course || !lesson || lesson.courseId !== courseId) return null;
-  const progress = await getLearnerProgress(userId);
   const row = progress.byLesson.get(lesson.id);
   // Being on the page counts as in progress for the page's own display, without writing anything.
   const seen = new Map(progress.byLesson);

@@ -4,11 +4,11 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { readForm } from "~/auth/csrf.server";
-import { requirePermission } from "~/auth/session.server";
+import { requirePermission, requirePermissionWith } from "~/auth/session.server";
 import { requireRelease } from "~/content/release.server";
 import { requestLanguage } from "~/i18n/i18next.server";
 import { pageTitle } from "~/i18n/meta";
-import { answerKnowledgeCheck, markLessonOpened, markLessonRead } from "~/learning/progress.server";
+import { answerKnowledgeCheck, markLessonOpened, markLessonRead, progressWithSession } from "~/learning/progress.server";
 import { lessonView } from "~/learning/views.server";
 import { LessonBody } from "~/mdx/lesson-body";
 import { LessonProvider } from "~/mdx/lesson-context";
@@ -24,9 +24,10 @@ const actionSchema = z.discriminatedUnion("intent", [
 ]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "read:learning:own");
+  // The session and the learner's progress: one statement, shared with the root loader's session check.
+  const { user, value: progress } = await requirePermissionWith(request, "read:learning:own", progressWithSession);
   const [release, lang] = await Promise.all([requireRelease(), requestLanguage(request)]);
-  const view = await lessonView(release, user.id, params.courseId ?? "", params.lessonId ?? "", lang);
+  const view = lessonView(release, user.id, progress, params.courseId ?? "", params.lessonId ?? "", lang);
   if (!view) throw new Response("Not found", { status: 404 });
   return view;
 }
