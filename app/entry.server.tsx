@@ -10,6 +10,8 @@ import { detectLanguage } from "./i18n/i18next.server";
 import { withoutNulBytes } from "./http/html-stream.server";
 import { logUnexpectedError } from "./http/unexpected-errors";
 import { NonceProvider } from "./ui/nonce";
+import { bodyHtmlCache } from "./mdx/body-html.server";
+import { BodyHtmlProvider } from "./mdx/prerendered";
 
 export { serverSettings, startup, shutdown } from "./startup.server";
 /** The Express side (request guards, health and readiness, the Remix handler), used by server.mjs. */
@@ -59,7 +61,10 @@ export default async function handleRequest(
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <I18nextProvider i18n={instance}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+          {/* Lesson bodies rendered to HTML once per release, lesson and language (app/mdx/prerendered.ts). */}
+          <BodyHtmlProvider value={bodyHtmlCache}>
+            <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+          </BodyHtmlProvider>
         </I18nextProvider>
       </NonceProvider>,
       {

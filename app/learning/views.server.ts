@@ -100,6 +100,8 @@ export function lessonView(release: LoadedRelease, userId: string, progress: Lea
       summary: displayText(release, lesson.summary[lang], lang),
       minutes: lesson.minutes,
       body: release.serializedBodies.get(`${lesson.id}:${lang}`)!,
+      /** The server renders the body to HTML once per release, lesson and language (LessonBody). */
+      bodyKey: `${release.number}:${lesson.id}:${lang}`,
       position: index + 1,
       total: course.lessons.length,
     },

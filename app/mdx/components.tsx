@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { checkFigureSrc } from "~/content/urls";
 import type { ComponentName } from "./allowlist";
@@ -32,10 +32,11 @@ export function Callout({ type, title, children }: Props) {
 }
 
 /** A glossary word: its definition shows on hover, keyboard focus or tap; Escape hides it. */
-export function Term({ id, children }: Props) {
+export function Term({ id, uid, children }: Props) {
   const { terms } = useLesson();
   const term = typeof id === "string" && Object.hasOwn(terms, id) ? terms[id] : undefined;
-  const tipId = useId();
+  // The node's place in the lesson (LessonBody), not useId: the same when the server renders the body apart.
+  const tipId = `term-${String(uid)}`;
   const [dismissed, setDismissed] = useState(false);
   const [pinned, setPinned] = useState(false);
   if (!term) return <>{children}</>;

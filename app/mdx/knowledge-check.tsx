@@ -1,38 +1,58 @@
 import { useFetcher } from "@remix-run/react";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { action as lessonAction } from "~/routes/learn.$courseId.$lessonId";
 import { useCsrfToken } from "~/ui/csrf-input";
 import { useLesson } from "./lesson-context";
 import { PhraseText } from "./phrase-text";
+import { useHydrated } from "./prerendered";
+
+type CheckProps = { id?: string | number | boolean; uid?: string | number | boolean };
+type Fetcher = ReturnType<typeof useFetcher<typeof lessonAction>>;
 
 /**
- * A practice question, answered in the lesson and graded on the server. A wrong first try gets a hint,
- * never the key; the key and the explanation come with the right answer or after a second wrong try.
+ * A practice question. Until the page has hydrated it shows the same for every reader (the server renders
+ * lesson bodies once for all: app/mdx/prerendered.ts): not yet answered, the form without its token;
+ * from then on the reader's own. The server renders it without the router's hooks (a body is rendered
+ * apart from the page there); the browser always with them, so hydration changes nothing but those values.
  */
-export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
-  const { t } = useTranslation();
-  const { questions, answeredCorrectly, answerAction } = useLesson();
+export function KnowledgeCheck(props: CheckProps) {
+  if (typeof document === "undefined") return <CheckForm {...props} fetcher={null} csrf="" doneBefore={false} />;
+  return <LiveKnowledgeCheck {...props} />;
+}
+
+function LiveKnowledgeCheck(props: CheckProps) {
+  const hydrated = useHydrated();
+  const { answeredCorrectly } = useLesson();
+  const fetcher = useFetcher<typeof lessonAction>({ key: `kc-${String(props.id)}` });
   const csrf = useCsrfToken();
+  const doneBefore = hydrated && typeof props.id === "string" && answeredCorrectly.includes(props.id);
+  return <CheckForm {...props} fetcher={fetcher} csrf={hydrated ? csrf : ""} doneBefore={doneBefore} />;
+}
+
+function CheckForm({ id, uid, fetcher, csrf, doneBefore }: CheckProps & { fetcher: Fetcher | null; csrf: string; doneBefore: boolean }) {
+  const { t } = useTranslation();
+  const { questions, answerAction } = useLesson();
   const question = typeof id === "string" && Object.hasOwn(questions, id) ? questions[id] : undefined;
-  const fetcher = useFetcher<typeof lessonAction>({ key: `kc-${String(id)}` });
   const [attempt, setAttempt] = useState(0);
   // "Try again" sets the last reply aside, so the form opens again for a new answer.
   const [setAside, setSetAside] = useState<unknown>(null);
   const [chosen, setChosen] = useState<string[]>([]);
-  const baseId = useId();
+  // The node's place in the lesson (LessonBody), not useId: the same when the server renders the body apart.
+  const baseId = `kc-${String(uid)}`;
   const resultRef = useRef<HTMLDivElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const focusForm = useRef(false);
 
-  const data = fetcher.data;
+  const data = fetcher?.data;
   const reply =
     data && data !== setAside && data.intent === "answer" && "questionId" in data.result && data.result.questionId === question?.id
       ? data.result
       : data && data !== setAside && data.intent === "answer" && data.result.kind === "not-found"
         ? data.result
         : null;
-  const settled = fetcher.state === "idle";
+  const state = fetcher?.state ?? "idle";
+  const settled = state === "idle";
   const graded = reply && settled && (reply.kind === "correct" || reply.kind === "incorrect") ? reply : null;
   const revealedKey = graded ? (graded.kind === "correct" ? graded.key : graded.reveal?.key ?? null) : null;
   const explanation = graded ? (graded.kind === "correct" ? graded.explanation : graded.reveal?.explanation ?? null) : null;
@@ -48,7 +68,7 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
   }, [attempt]);
 
   if (!question) return null;
-  const doneBefore = answeredCorrectly.includes(question.id);
+  const Form = fetcher ? fetcher.Form : "form";
   const options =
     question.type === "truefalse"
       ? [
@@ -64,7 +84,7 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
         {t("lesson.check.label")}
         {doneBefore ? <span className="ml-2 rounded bg-emerald-100 px-2 py-0.5 normal-case text-emerald-800">{t("lesson.check.doneBefore")}</span> : null}
       </p>
-      <fetcher.Form
+      <Form
         method="post"
         action={answerAction ?? undefined}
         key={attempt}
@@ -124,13 +144,13 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
         {!graded ? (
           <button
             type="submit"
-            disabled={!answerAction || fetcher.state !== "idle"}
+            disabled={!answerAction || state !== "idle"}
             className="mt-4 rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-700 disabled:opacity-60"
           >
-            {fetcher.state !== "idle" ? t("lesson.check.checking") : t("lesson.check.submit")}
+            {state !== "idle" ? t("lesson.check.checking") : t("lesson.check.submit")}
           </button>
         ) : null}
-      </fetcher.Form>
+      </Form>
       <div aria-live="polite">
         {reply?.kind === "invalid-answer" && settled ? <p className="mt-3 text-sm text-red-700">{t("lesson.check.invalid")}</p> : null}
         {reply?.kind === "not-found" && settled ? <p className="mt-3 text-sm text-red-700">{t("lesson.check.notFound")}</p> : null}
@@ -161,7 +181,7 @@ export function KnowledgeCheck({ id }: { id?: string | number | boolean }) {
               <button
                 type="button"
                 onClick={() => {
-                  setSetAside(fetcher.data);
+                  setSetAside(fetcher?.data);
                   setChosen([]);
                   focusForm.current = true;
                   setAttempt((n) => n + 1);

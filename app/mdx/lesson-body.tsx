@@ -1,7 +1,10 @@
 import { createElement, Fragment, type ReactNode } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
 import { BREAK, parseTree, SECTION_ID, type CompactNode } from "./compact";
 import { safeComponentProps, type ComponentName } from "./allowlist";
 import { COMPONENTS } from "./components";
+import { LessonProvider, useLesson } from "./lesson-context";
+import { useBodyHtmlCache } from "./prerendered";
 
 /** HTML elements a compiled lesson may contain, with the props each may carry. */
 const ELEMENTS: Record<string, readonly string[]> = {
@@ -29,7 +32,7 @@ function renderText(text: string, key: string): ReactNode {
   );
 }
 
-type RenderOptions = { anchors: boolean };
+type RenderOptions = { anchors: boolean; idPrefix: string };
 
 function renderNodes(nodes: readonly CompactNode[], keyPrefix: string, options: RenderOptions, start = 0): ReactNode[] {
   const out: ReactNode[] = [];
@@ -50,7 +53,9 @@ function renderNode(node: CompactNode, key: string, options: RenderOptions): Rea
   if (Object.hasOwn(COMPONENTS, name)) {
     const props = safeComponentProps(name, rawProps);
     if (!props) return null;
-    return createElement(COMPONENTS[name as ComponentName] as (p: Record<string, unknown>) => ReactNode, { key, ...props }, children);
+    // `uid`: the node's place in the tree, the same on the server and in the browser (unlike useId, also
+    // when the server renders the body apart from the page), for the ids a component gives its parts.
+    return createElement(COMPONENTS[name as ComponentName] as (p: Record<string, unknown>) => ReactNode, { key, ...props, uid: `${options.idPrefix}${key}` }, children);
   }
   const allowed = Object.hasOwn(ELEMENTS, name) ? ELEMENTS[name] : undefined;
   if (!allowed) return null; // never render what the compiler would not emit
@@ -92,19 +97,37 @@ function renderNode(node: CompactNode, key: string, options: RenderOptions): Rea
 /**
  * Renders a compiled lesson (serialised with serializeTree) with React: allowlisted elements, components
  * by name. With `anchors`, headings carry their section ids (one lesson per page: a page showing both
- * languages side by side leaves them out, ids being unique).
+ * languages side by side leaves them out, ids being unique; `idPrefix` keeps the components' ids apart).
+ * On the server, a body whose lesson context has a `bodyKey` is rendered to HTML once per key and reused
+ * (the browser renders the components and hydrates that HTML).
  */
 export function LessonBody({
   source,
   anchors = false,
+  idPrefix = "lb",
   changed,
 }: {
   source: string;
   anchors?: boolean;
+  idPrefix?: string;
   /** For an author's preview: top-level blocks to mark as changed, with the mark's text. */
   changed?: { blocks: readonly number[]; label: string };
 }) {
-  const nodes = renderNodes(parseTree(source), "n", { anchors });
+  const cache = useBodyHtmlCache();
+  const lesson = useLesson();
+  const { i18n } = useTranslation();
+  if (cache && lesson.bodyKey && !changed) {
+    // The same for every reader: the reader's own state is applied in the browser after hydration.
+    const shared = { ...lesson, answeredCorrectly: [] };
+    const key = `${lesson.bodyKey}|${anchors ? "a" : ""}|${idPrefix}|${lesson.answerAction ?? ""}|${i18n.language}`;
+    const html = cache.html(key, () => (
+      <I18nextProvider i18n={i18n}>
+        <LessonProvider value={shared}>{renderNodes(parseTree(source), "n", { anchors, idPrefix })}</LessonProvider>
+      </I18nextProvider>
+    ));
+    return <div className="lesson-body" dangerouslySetInnerHTML={{ __html: html }} />;
+  }
+  const nodes = renderNodes(parseTree(source), "n", { anchors, idPrefix });
   if (!changed || changed.blocks.length === 0) return <div className="lesson-body">{nodes}</div>;
   const marked = new Set(changed.blocks);
   return (

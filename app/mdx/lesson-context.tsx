@@ -16,6 +16,11 @@ export type LessonContextValue = {
   answeredCorrectly: string[];
   /** Where knowledge-check answers are posted; null in previews (checks are shown but not answerable). */
   answerAction: string | null;
+  /**
+   * The body's release, lesson and language (`${release}:${lesson}:${lang}`): given, the server renders the
+   * body to HTML once per key and reuses it (app/mdx/prerendered.ts). Previews leave it out.
+   */
+  bodyKey?: string;
 };
 
 const LessonContext = createContext<LessonContextValue>({ questions: {}, terms: {}, answeredCorrectly: [], answerAction: null });

@@ -85,6 +85,7 @@ function Side({ side }: { side: ReturnType<typeof useLoaderData<typeof loader>>[
         <LessonProvider value={{ questions: side.questions, terms: side.terms, answeredCorrectly: [], answerAction: null }}>
           <LessonBody
             source={side.body}
+            idPrefix={`${side.lang}-`}
             changed={changes && changes.status !== "new" ? { blocks: changes.changedBlocks, label: t("authoring.previewChangedBlock") } : undefined}
           />
         </LessonProvider>

@@ -177,7 +177,13 @@ export default function LessonPage() {
         </p>
       </header>
       <LessonProvider
-        value={{ questions: data.questions, terms: data.terms, answeredCorrectly: data.answeredCorrectly, answerAction: location.pathname }}
+        value={{
+          questions: data.questions,
+          terms: data.terms,
+          answeredCorrectly: data.answeredCorrectly,
+          answerAction: location.pathname,
+          bodyKey: lesson.bodyKey,
+        }}
       >
         <LessonBody source={lesson.body} anchors />
       </LessonProvider>

@@ -6,6 +6,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { checkContent } from "~/content/load.server";
 import { publishRelease } from "~/content/publish.server";
 import { i18nConfig } from "~/i18n/config";
+import { createBodyHtmlCache } from "~/mdx/body-html.server";
+import { BodyHtmlProvider, type BodyHtmlCache } from "~/mdx/prerendered";
 import * as lessonRoute from "~/routes/learn.$courseId.$lessonId";
 import { createUser, get } from "../helpers/factories";
 
@@ -51,7 +53,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function renderLesson(lang: Language, path: string, data: Awaited<ReturnType<typeof lessonRoute.loader>>): string {
+function renderLesson(lang: Language, path: string, data: Awaited<ReturnType<typeof lessonRoute.loader>>, bodies: BodyHtmlCache | null = null): string {
   const Stub = createRemixStub([
     {
       id: "root",
@@ -62,7 +64,9 @@ function renderLesson(lang: Language, path: string, data: Awaited<ReturnType<typ
   ]);
   return renderToString(
     <I18nextProvider i18n={i18n[lang]}>
-      <Stub initialEntries={[path]} hydrationData={{ loaderData: { root: { csrfToken: "t" }, lesson: data } }} />
+      <BodyHtmlProvider value={bodies}>
+        <Stub initialEntries={[path]} hydrationData={{ loaderData: { root: { csrfToken: "t" }, lesson: data } }} />
+      </BodyHtmlProvider>
     </I18nextProvider>,
   );
 }
@@ -71,12 +75,17 @@ describe("every shipped lesson's page", () => {
   for (const lang of LANGUAGES) {
     it(`loads and renders in ${lang === "ja" ? "Japanese" : "English"} with its title, body and knowledge checks`, async () => {
       let pages = 0;
+      const bodies = createBodyHtmlCache();
       for (const course of bundle.courses) {
         for (const lessonId of course.lessons) {
           const lesson = bundle.lessons.find((l) => l.id === lessonId)!;
           const path = `/learn/${course.id}/${lessonId}`;
           const data = await lessonRoute.loader({ request: await get(path, readers[lang]), params: { courseId: course.id, lessonId }, context });
           const html = renderLesson(lang, path, data);
+          // The body rendered once apart and reused is byte for byte what React renders in place (the
+          // browser hydrates it), also when it comes from the cache the second time.
+          expect(renderLesson(lang, path, data, bodies), `${lang} ${lessonId}`).toBe(html);
+          expect(renderLesson(lang, path, data, bodies), `${lang} ${lessonId}`).toBe(html);
           expect(html.match(/class="[^"]*\blesson-body\b/g), `${lang} ${lessonId}`).toHaveLength(1);
           // The title in this language (phrase breaks may sit inside it), no raw tree or missing key.
           const plain = decode(html.replace(/<wbr\/?>/g, "").replace(/<!-- -->/g, ""));
@@ -87,6 +96,7 @@ describe("every shipped lesson's page", () => {
         }
       }
       expect(pages).toBe(bundle.lessons.length);
+      expect(bodies.size()).toBe(bundle.lessons.length);
       expect(consoleErrors).toEqual([]);
     }, 120_000);
   }
