@@ -104,7 +104,7 @@ function renderNode(node: CompactNode, key: string, options: RenderOptions): Rea
 export function LessonBody({
   source,
   anchors = false,
-  idPrefix = "lb",
+  idPrefix = "lb-",
   changed,
 }: {
   source: string;

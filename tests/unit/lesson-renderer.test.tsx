@@ -205,13 +205,14 @@ describe("a stored tree that was tampered with", () => {
     renderSource(
       JSON.stringify([
         ["Callout", { type: "warning", title: "Careful", ...SMUGGLED }, ["p", 0, "Body"]],
-        ["KnowledgeCheck", { id: "q1", ...SMUGGLED }],
+        ["KnowledgeCheck", { id: "q1", ...SMUGGLED, uid: "smuggled" }],
       ]),
     );
     expect(callouts).toHaveLength(1);
-    expect(Object.keys(callouts[0]!).sort()).toEqual(["children", "title", "type"]);
-    expect(callouts[0]).toMatchObject({ type: "warning", title: "Careful" });
-    expect(checks).toEqual([{ id: "q1" }]);
+    // …and the renderer's own `uid` (the node's place in the tree, for ids), never one from the tree.
+    expect(Object.keys(callouts[0]!).sort()).toEqual(["children", "title", "type", "uid"]);
+    expect(callouts[0]).toMatchObject({ type: "warning", title: "Careful", uid: "lb-n.0" });
+    expect(checks).toEqual([{ id: "q1", uid: "lb-n.1" }]);
   });
 
   it("drops a declared prop whose value the compiler would refuse, and a component missing a required one", () => {
