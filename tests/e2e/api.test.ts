@@ -81,7 +81,8 @@ describe("the access API over HTTP", () => {
       expect(res.headers.get("X-Request-Id"), res.url).toMatch(/^[0-9a-f]{8}$/);
       expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
       expect(res.headers.get("X-Frame-Options")).toBe("DENY");
-      expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'self'");
+      // A JSON or text answer loads nothing: the API's CSP allows nothing (no per-request nonce).
+      expect(res.headers.get("Content-Security-Policy")).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
       expect(res.headers.get("Cache-Control")).toBe("no-store");
     }
     const head = await api("/api/v1/access?user=learner@example.com&tool=chat-assistant", { method: "HEAD" });
