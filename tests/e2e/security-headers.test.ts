@@ -1,8 +1,7 @@
-import { readdirSync } from "node:fs";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, DEMO_PASSWORD } from "../helpers/browser";
 import { ACCEPT_HTML, Visitor } from "../helpers/http-visitor";
+import { routeFiles, urlOfRouteFile } from "../helpers/route-files";
 
 // Security headers on every page (issue #14, security sweep). The URL of every file in app/routes/ is
 // derived from its name (dynamic segments get "x", which answers 404 or a refusal — headers must be
@@ -11,33 +10,7 @@ import { ACCEPT_HTML, Visitor } from "../helpers/http-visitor";
 // 403, 404, CSV, JSON — carries the headers; every HTML page's scripts carry the CSP's nonce.
 // Also: the session and CSRF cookies' flags under production settings.
 
-/** "tools_.$toolId.people[.csv]" → "/tools/x/people.csv" (Remix flat-route file names). */
-export function urlOfRouteFile(file: string): string {
-  const segments: string[] = [];
-  let current = "";
-  let literal = false;
-  for (const ch of file) {
-    if (literal) {
-      if (ch === "]") literal = false;
-      else current += ch;
-    } else if (ch === "[") literal = true;
-    else if (ch === ".") {
-      segments.push(current);
-      current = "";
-    } else current += ch;
-  }
-  segments.push(current);
-  const parts = segments
-    .filter((s) => s !== "_index" && !s.startsWith("_"))
-    .map((s) => s.replace(/_$/, ""))
-    .map((s) => (s === "$" ? "no-such-page" : s.startsWith("$") ? "x" : s));
-  // "[.csv]" after a dot-less segment stays attached ("people.csv"); "openapi[.]json" → "openapi.json".
-  return `/${parts.join("/")}`.replace(/\/\.(csv|json)$/, ".$1");
-}
-
-const routeFiles = readdirSync(path.resolve("app/routes"))
-  .filter((f) => /\.(tsx?|jsx?)$/.test(f))
-  .map((f) => f.replace(/\.(tsx?|jsx?)$/, ""));
+const files = routeFiles();
 
 const ROLES = { learner: "learner@example.com", manager: "manager@example.com", hr: "hr@example.com", author: "author@example.com", admin: "admin@example.com" };
 const visitors: Record<string, Visitor> = {};
@@ -92,13 +65,13 @@ describe("security headers", () => {
     expect(urlOfRouteFile("learn._index")).toBe("/learn");
     expect(urlOfRouteFile("_index")).toBe("/");
     expect(urlOfRouteFile("$")).toBe("/no-such-page");
-    expect(routeFiles.length).toBeGreaterThan(50);
+    expect(files.length).toBeGreaterThan(50);
   });
 
   it("are on every route's answer, for every role, and every HTML page's scripts carry the CSP nonce", async () => {
     const seen: Record<number, number> = {};
     let apiAnswers = 0;
-    for (const file of routeFiles) {
+    for (const file of files) {
       const url = urlOfRouteFile(file);
       for (const [role, v] of Object.entries(visitors)) {
         const label = `${role} GET ${url} (${file})`;

@@ -14,6 +14,7 @@ import { publishRelease } from "~/content/publish.server";
 import { startExam } from "~/assessment/exams.server";
 import { catalogTool, examBundle } from "../helpers/content";
 import { createUser, get, post, settle } from "../helpers/factories";
+import { ROUTES_DIR, routeFiles } from "../helpers/route-files";
 
 // The role × route matrix (issue #14, security sweep). Every file in app/routes/ has a row here: the
 // status its loader (GET) and its action (POST, with a valid CSRF token, so the permission check and not
@@ -175,12 +176,6 @@ type RouteModule = {
   action?: (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<unknown> | unknown;
 };
 
-const ROUTES_DIR = path.resolve("app/routes");
-const routeFiles = () =>
-  readdirSync(ROUTES_DIR)
-    .filter((f) => /\.(tsx?|jsx?)$/.test(f))
-    .map((f) => f.replace(/\.(tsx?|jsx?)$/, ""))
-    .sort();
 
 function expectedRow(spec: string): Record<Column, number> {
   const cells = spec.trim().split(/\s+/).map(Number);
