@@ -57,7 +57,7 @@ export default function Preview() {
               <ol className="mt-2 list-decimal space-y-1 pl-6 text-sm">
                 {c.lessons.map((l) => (
                   <li key={l.id}>
-                    <Link to={`/authoring/preview/${l.id}`} className="text-indigo-700 hover:underline">
+                    <Link to={`/authoring/preview/${l.id}`} className="text-indigo-700 underline underline-offset-2 hover:decoration-2">
                       {l.title.ja}
                     </Link>{" "}
                     <span className="text-slate-600" lang="en">
