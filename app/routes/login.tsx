@@ -101,6 +101,8 @@ export default function SignIn() {
   });
   const submitting = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
   const formError = form.errors?.[0];
+  // A wrong password is an error of the password field: it is marked and named by the message above the form.
+  const wrongPassword = formError === "auth.signIn.errors.invalidCredentials" ? { "aria-invalid": true, "aria-describedby": form.errorId } : {};
   const passwordForm = (
     <Form method="post" {...getFormProps(form)} className="mt-6 space-y-5">
       <CsrfInput />
@@ -116,7 +118,7 @@ export default function SignIn() {
         <label htmlFor={fields.password.id} className="block text-sm font-medium text-slate-800">
           {t("auth.signIn.password")}
         </label>
-        <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" className={inputClass} />
+        <input {...getInputProps(fields.password, { type: "password" })} {...wrongPassword} autoComplete="current-password" className={inputClass} />
         <FieldErrors id={fields.password.errorId} errors={fields.password.errors} />
       </div>
       <button type="submit" className={`${primaryButtonClass} w-full`} disabled={submitting}>
@@ -133,7 +135,7 @@ export default function SignIn() {
           {searchParams.get("expired") ? <Alert tone="info">{t("auth.signIn.expired")}</Alert> : null}
           {searchParams.get("signedOut") ? <Alert tone="info">{t("auth.signIn.signedOut")}</Alert> : null}
           {formError ? (
-            <Alert>
+            <Alert id={form.errorId}>
               {t(formError, {
                 time: actionData?.retryAt ? formatTime(actionData.retryAt, language) : "",
                 name: sso ?? "",

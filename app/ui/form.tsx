@@ -26,10 +26,10 @@ export const inputClass =
 export const primaryButtonClass =
   "inline-flex items-center justify-center rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60";
 
-export function Alert({ children, tone = "error" }: { children: React.ReactNode; tone?: "error" | "info" }) {
+export function Alert({ children, tone = "error", id }: { children: React.ReactNode; tone?: "error" | "info"; id?: string }) {
   const cls = tone === "error" ? "border-red-200 bg-red-50 text-red-900" : "border-sky-200 bg-sky-50 text-sky-900";
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={`rounded-md border px-4 py-3 text-sm ${cls}`}>
+    <div id={id} role={tone === "error" ? "alert" : "status"} className={`rounded-md border px-4 py-3 text-sm ${cls}`}>
       {children}
     </div>
   );
