@@ -366,14 +366,24 @@ function invalidFields(form: Locator) {
   );
 }
 
-/** The focused element and whether it shows a focus indicator: an outline or a ring (box-shadow). */
+/**
+ * The focused element and whether it shows a focus indicator: an outline, or a ring (box-shadow) it does
+ * not have when not focused (a button's resting shadow is no indicator).
+ */
 function focusIndicator(page: Page) {
   return page.evaluate(() => {
-    const el = document.activeElement ?? document.body;
+    const el = (document.activeElement ?? document.body) as HTMLElement;
     const style = getComputedStyle(el);
-    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-    const ring = style.boxShadow !== "none" && style.boxShadow !== "";
-    const what = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} "${(el.textContent || el.getAttribute("aria-label") || el.getAttribute("name") || "").trim().slice(0, 40)}" (outline ${style.outlineStyle} ${style.outlineWidth}, box-shadow ${style.boxShadow})`;
+    const focused = { outlineStyle: style.outlineStyle, outlineWidth: style.outlineWidth, boxShadow: style.boxShadow };
+    let restingShadow = focused.boxShadow;
+    if (el !== document.body) {
+      el.blur();
+      restingShadow = getComputedStyle(el).boxShadow;
+      el.focus();
+    }
+    const outline = focused.outlineStyle !== "none" && parseFloat(focused.outlineWidth) > 0;
+    const ring = focused.boxShadow !== "none" && focused.boxShadow !== restingShadow;
+    const what = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} "${(el.textContent || el.getAttribute("aria-label") || el.getAttribute("name") || "").trim().slice(0, 40)}" (outline ${focused.outlineStyle} ${focused.outlineWidth}, box-shadow ${focused.boxShadow})`;
     return { tag: el.tagName, visible: outline || ring, what };
   });
 }
