@@ -6,34 +6,17 @@ import { API_CSP, withApiFastPath } from "~/access/api-fast-path.server";
 import { createApiToken } from "~/access/tokens.server";
 import { recordExternalCertificate } from "~/certification/certificates.server";
 import { publishRelease } from "~/content/publish.server";
-import type { Tool, Track } from "~/content/types";
 import * as access from "~/routes/api.v1.access";
 import * as forwardAuth from "~/routes/api.v1.forward-auth.$toolId";
-import { makeBundle } from "../helpers/content";
+import { catalogTool, makeBundle, safeUseTrack } from "../helpers/content";
 import { createUser } from "../helpers/factories";
 
 // The fast path (server.mjs wraps Express with it) answers GET /api/v1/access and forward-auth the way
 // their Remix routes do — same status, type and body — with the API's security headers, and hands every
 // other request to the next handler untouched.
 
-const track: Track = {
-  id: "t-safe",
-  title: { en: "AI Safe Use", ja: "AI安全利用" },
-  summary: { en: "Safe use.", ja: "安全な利用です。" },
-  courses: ["c1"],
-  exam: { timeLimitMinutes: 20, passPercent: 80, minimums: [], attempts: 3, retakeWaitHours: 24, blueprint: [{ domain: "d1", count: 1 }] },
-  validityMonths: 12,
-  recertificationWindowDays: 60,
-};
-const chat: Tool = {
-  id: "chat",
-  name: { en: "Chat", ja: "チャット" },
-  vendor: { en: "In-house", ja: "自社運用" },
-  description: { en: "A tool.", ja: "ツールです。" },
-  dataClass: "internal",
-  requiredTracks: ["t-safe"],
-  guidance: null,
-};
+const track = safeUseTrack;
+const chat = catalogTool("chat", ["t-safe"], { en: "Chat", ja: "チャット" });
 
 let server: Server;
 let base: string;
