@@ -280,7 +280,7 @@ describe("a learner takes the AI Safe Use exam", () => {
     const q = await currentQuestion(s.page);
     const values = await s.page.locator('[data-testid="question"] input[name="answer"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
     const key = keyOf(q);
-    for (const v of key.length ? key : values.slice(0, 1)) await s.page.locator(`[data-testid="question"] input[value="${v}"]`).check();
+    for (const v of key.length ? key : values.slice(0, 1)) await s.page.locator(`[data-testid="question"] input[name="answer"][value="${v}"]`).check();
     const status = s.page.locator('[data-testid="save-status"]');
     await expect.poll(() => status.getAttribute("data-state")).toBe("signed-out");
     expect(await status.textContent()).toContain("セッションが終了しました。もう一度サインインしてください。保存済みの回答は残っています。");
