@@ -57,17 +57,26 @@ export function formatDate(date: Date | string, language: Language, style: "long
   );
 }
 
+/**
+ * Times are shown in Japan time. An English page names the zone ("14:30 JST"): its readers include staff
+ * abroad and visitors whose own clock differs; a Japanese page shows the time as Japanese pages do, bare.
+ */
+const zoneSuffix = (language: Language) => (language === "en" ? " JST" : "");
+
 export function formatDateTime(date: Date | string, language: Language): string {
-  return new Intl.DateTimeFormat(intlLocale(language), {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: DISPLAY_TIME_ZONE,
-  }).format(new Date(date));
+  return (
+    new Intl.DateTimeFormat(intlLocale(language), {
+      dateStyle: "medium",
+      timeStyle: "short",
+      timeZone: DISPLAY_TIME_ZONE,
+    }).format(new Date(date)) + zoneSuffix(language)
+  );
 }
 
 export function formatTime(date: Date | string, language: Language): string {
-  return new Intl.DateTimeFormat(intlLocale(language), { timeStyle: "short", timeZone: DISPLAY_TIME_ZONE }).format(
-    new Date(date),
+  return (
+    new Intl.DateTimeFormat(intlLocale(language), { timeStyle: "short", timeZone: DISPLAY_TIME_ZONE }).format(new Date(date)) +
+    zoneSuffix(language)
   );
 }
 

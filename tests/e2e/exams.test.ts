@@ -154,7 +154,7 @@ describe("a learner takes the AI Safe Use exam", () => {
     await takeWholeExam(s, false, "en");
     expect(await s.page.locator('[data-testid="verdict"]').textContent()).toContain("Not passed");
     expect(await s.page.locator('[data-testid="score"]').textContent()).toContain("Score 0% (0 of 20 correct). Pass mark: 80%.");
-    expect(await s.page.locator('[data-testid="next-step"]').textContent()).toMatch(/You can retake the exam from .+ \(Japan time\)\. Attempts left: 2\./);
+    expect(await s.page.locator('[data-testid="next-step"]').textContent()).toMatch(/You can retake the exam from .+ JST\. Attempts left: 2\./);
     const study = s.page.locator('[data-testid="study"]');
     expect(await study.locator("a").count()).toBeGreaterThan(0);
     expect(await study.locator("a").first().getAttribute("href")).toMatch(/^\/learn\/(genai-basics|safe-use)\//);

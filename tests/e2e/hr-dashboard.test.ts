@@ -8,7 +8,7 @@ import { expectAccessible, launchBrowser, openSession, signIn, type Session } fr
 // the figures are checked against each other (the number clicked = the people listed), not as constants.
 const TEXT = {
   ja: { title: "認定状況ダッシュボード", notStarted: "未着手", track: "AI安全利用 基礎", listTitle: "AI安全利用 基礎：対象者一覧", asOf: /^\d{1,2}:\d{2}時点の集計$/, refresh: "今すぐ更新" },
-  en: { title: "Readiness dashboard", notStarted: "Not started", track: "AI Safe Use", listTitle: "AI Safe Use: people", asOf: /^Figures as of \d{2}:\d{2}$/, refresh: "Refresh now" },
+  en: { title: "Readiness dashboard", notStarted: "Not started", track: "AI Safe Use", listTitle: "AI Safe Use: people", asOf: /^Figures as of \d{2}:\d{2} JST$/, refresh: "Refresh now" },
 } as const;
 
 const shotDir = process.env.SCREENSHOT_DIR;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_DEPARTMENTS, DEMO_PEOPLE } from "#db/seed/demo-org";
-import { formatDate, formatDateTime, formatNumber, formatPersonName } from "~/i18n/format";
+import { formatDate, formatDateTime, formatNumber, formatPersonName, formatTime } from "~/i18n/format";
 import { pageTitle } from "~/i18n/meta";
 
 describe("names, dates and numbers", () => {
@@ -37,6 +37,10 @@ describe("names, dates and numbers", () => {
     expect(formatDate(date, "ja")).toBe("2026年11月26日");
     expect(formatDate(date, "en")).toBe("26 November 2026");
     expect(formatDateTime(date, "ja")).toBe("2026/11/26 5:30");
+    // English names the zone: the reader's own clock may differ.
+    expect(formatDateTime(date, "en")).toBe("26 Nov 2026, 05:30 JST");
+    expect(formatTime(date, "en")).toBe("05:30 JST");
+    expect(formatTime(date, "ja")).toBe("5:30");
   });
 
   it("formats numbers for the reader", () => {

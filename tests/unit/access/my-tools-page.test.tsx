@@ -133,7 +133,7 @@ describe("My AI tools page", () => {
     expect(card("exam").html).toContain('href="/tracks/t1"');
     expect(card("exam").textContent).toContain("Your certificate expired on 31 October 2026.");
     // 15:30 UTC on 1 December is 00:30 on 2 December in Tokyo.
-    expect(card("retake").textContent).toContain("Next: you can retake the exam from 2 Dec 2026, 00:30 (Japan time).");
+    expect(card("retake").textContent).toContain("Next: you can retake the exam from 2 Dec 2026, 00:30 JST.");
     expect(card("no-attempts").textContent).toContain("Please contact HR");
     expect(card("no-attempts").textContent).toContain("Your certificate was revoked on 5 November 2026.");
     expect(card("in-progress").html).toContain(`href="/exams/${ATTEMPT}"`);

@@ -82,10 +82,10 @@ describe("the webhooks admin page", () => {
     expect(en).toContain("Failing");
     expect(en).toContain("Tried 3 times");
     expect(en).toContain("Last answer: HTTP 503");
-    expect(en).toContain("Next try 30 Nov 2026, 14:41");
+    expect(en).toContain("Next try 30 Nov 2026, 14:41 JST");
     expect(en).toContain("2 waiting");
     expect(en).toContain("1234 delivered");
-    expect(en).toContain("Last delivered 29 Nov 2026, 12:00");
+    expect(en).toContain("Last delivered 29 Nov 2026, 12:00 JST");
     expect(en).toContain("Sho Ito");
     const ja = (await render("ja")).row('data-webhook="wh-fail"');
     expect(ja).toContain("配信エラー");
@@ -100,7 +100,7 @@ describe("the webhooks admin page", () => {
     expect(row('data-webhook="wh-down"')).toContain("Tried 1 time ");
     expect(row('data-webhook="wh-down"')).toContain("Last error: connect ECONNREFUSED 10.0.0.5:443");
     const off = row('data-webhook="wh-off"');
-    expect(off).toContain("Disabled 25 Nov 2026, 09:00");
+    expect(off).toContain("Disabled 25 Nov 2026, 09:00 JST");
     expect(off).toContain("Unknown");
     expect(off).toContain("1 not sent (disabled)");
     expect(off).not.toContain("waiting");
@@ -112,9 +112,9 @@ describe("the webhooks admin page", () => {
   it("lists deliveries with event, tool, state, tries and when, and pages both ways", async () => {
     const en = await render("en");
     const retrying = en.row('data-delivery="42"');
-    expect(retrying).toMatch(/42 Expiring soon 30 Nov 2026, 14:00 Chat assistant chat LLM gateway .* Retrying 3 HTTP 503 Next try 30 Nov 2026, 14:41/);
+    expect(retrying).toMatch(/42 Expiring soon 30 Nov 2026, 14:00 JST Chat assistant chat LLM gateway .* Retrying 3 HTTP 503 Next try 30 Nov 2026, 14:41 JST/);
     expect(en.row('data-delivery="41"')).toMatch(/Granted .* gone-tool .* Not sent \(webhook disabled\) 0 — — $/);
-    expect(en.row('data-delivery="40"')).toMatch(/Delivered 1 HTTP 204 29 Nov 2026, 12:00 $/);
+    expect(en.row('data-delivery="40"')).toMatch(/Delivered 1 HTTP 204 29 Nov 2026, 12:00 JST $/);
     expect(en.text).toContain("← Newer");
     expect(en.text).toContain("Older →");
     expect(en.html).toContain('href="/admin/webhooks?page=3#deliveries-heading"');
