@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import compression from "compression";
-import type { RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
+import Negotiator from "negotiator";
 
 /**
  * How responses are compressed (used by server.mjs; see the README's "Compression" section).
@@ -33,6 +34,100 @@ function compressHtmlWhole(res: Response): void {
   };
 }
 
+/** A page up to this size is gathered and handed to the compressor in one piece; a larger one streams. */
+export const HTML_BUFFER_BYTES = 1024 * 1024;
+
+const isHtml = (res: Response) => /^text\/html/i.test(String(res.getHeader("Content-Type") ?? ""));
+
+/** What `compression` would choose (the same negotiation and preference), or null to leave the page to it. */
+function pageEncoding(req: Request, res: Response, size: number): "br" | "gzip" | null {
+  if (req.method === "HEAD" || size < 1024 || res.getHeader("Content-Encoding")) return null;
+  if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(String(res.getHeader("Cache-Control") ?? ""))) return null;
+  const method = new Negotiator(req).encoding(["br", "gzip", "deflate", "identity"], ["br", "gzip"]);
+  return method === "br" || method === "gzip" ? method : null;
+}
+
+/** The page compressed in one call (on the thread pool), or null when that failed (the page then goes as it is). */
+function compressPage(body: Buffer, encoding: "br" | "gzip"): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const done = (error: Error | null, out: Buffer) => resolve(error ? null : out);
+    if (encoding === "br") {
+      zlib.brotliCompress(
+        body,
+        { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } },
+        done,
+      );
+    } else zlib.gzip(body, { level: GZIP_LEVEL }, done);
+  });
+}
+
+/**
+ * An HTML page is gathered and compressed in one call at its end: React and Remix write a page in
+ * dozens of small pieces, and a compression stream turns them into many small jobs on the thread pool
+ * (about three times the cost of compressing the page in one go). The page then goes out with its
+ * Content-Encoding and Content-Length set, and `compression` leaves it be ("already encoded"). A page
+ * larger than HTML_BUFFER_BYTES (none of Manabi's) is passed on to `compression` as it comes from then on.
+ */
+function gatherHtml(req: Request, res: Response): void {
+  const originalWrite = res.write;
+  const write = res.write.bind(res) as (chunk: Buffer) => boolean;
+  const end = res.end.bind(res) as (chunk?: Buffer) => Response;
+  let mode: "undecided" | "gather" | "pass" = "undecided";
+  let chunks: Buffer[] = [];
+  let size = 0;
+  const toBuffer = (chunk: unknown, encoding?: unknown): Buffer =>
+    Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.from(String(chunk), typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+  const release = () => {
+    mode = "pass";
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    chunks = [];
+    return body;
+  };
+  res.write = function gatheringWrite(this: Response, chunk: unknown, encoding?: unknown, callback?: unknown) {
+    const done = typeof encoding === "function" ? encoding : callback;
+    if (mode === "undecided") mode = isHtml(res) && !res.headersSent ? "gather" : "pass";
+    if (mode === "pass" || chunk === undefined || chunk === null) {
+      res.write = originalWrite;
+      return (originalWrite as (...args: unknown[]) => boolean).call(res, chunk, encoding, callback);
+    }
+    const buffer = toBuffer(chunk, encoding);
+    chunks.push(buffer);
+    size += buffer.length;
+    if (size > HTML_BUFFER_BYTES) {
+      res.write = originalWrite;
+      write(release());
+    }
+    if (typeof done === "function") queueMicrotask(() => (done as () => void)());
+    return true;
+  } as typeof res.write;
+  res.end = function gatheringEnd(this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) {
+    const done = typeof chunk === "function" ? chunk : typeof encoding === "function" ? encoding : callback;
+    const last = typeof chunk === "function" || chunk === undefined || chunk === null ? null : toBuffer(chunk, encoding);
+    if (mode !== "gather") {
+      end(last ?? undefined);
+    } else {
+      if (last) {
+        chunks.push(last);
+        size += last.length;
+      }
+      const body = release();
+      const encoding = res.headersSent ? null : pageEncoding(req, res, body.length);
+      if (!encoding) end(body);
+      else {
+        void compressPage(body, encoding).then((compressed) => {
+          if (compressed && !res.headersSent) {
+            res.setHeader("Content-Encoding", encoding);
+            res.setHeader("Content-Length", compressed.length);
+            end(compressed);
+          } else end(body);
+        });
+      }
+    }
+    if (typeof done === "function") res.once("finish", done as () => void);
+    return res;
+  } as typeof res.end;
+}
+
 export function compressResponses(): RequestHandler {
   const compress = compression({
     level: GZIP_LEVEL,
@@ -42,6 +137,7 @@ export function compressResponses(): RequestHandler {
     compress(req, res, (error?: unknown) => {
       if (error) return next(error);
       compressHtmlWhole(res);
+      gatherHtml(req, res);
       next();
     });
   };

@@ -6,19 +6,20 @@ import path from "node:path";
 import zlib from "node:zlib";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compressResponses, precompressAssets, servePrecompressed } from "~/http/compression.server";
+import { compressResponses, HTML_BUFFER_BYTES, precompressAssets, servePrecompressed } from "~/http/compression.server";
 
 type Raw = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
 
 /** A request whose body is returned as it came over the wire (never decoded). */
-function get(port: number, urlPath: string, headers: Record<string, string> = {}): Promise<Raw> {
+function get(port: number, urlPath: string, headers: Record<string, string> = {}, method = "GET"): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path: urlPath, headers }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port, path: urlPath, headers, method }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
     });
     req.on("error", reject);
+    req.end();
   });
 }
 
@@ -32,6 +33,7 @@ function decode(raw: Raw): Buffer {
 // A page written the way Remix writes one: ~30 chunks, each followed by a flush.
 const CHUNKS = Array.from({ length: 30 }, (_, i) => `<section><h2>第${i}節 Section ${i}</h2>${"<p>生成AIの出力は必ず確認します。Check every output before you use it.</p>".repeat(8)}</section>`);
 const PAGE = `<!DOCTYPE html><html><body>${CHUNKS.join("")}</body></html>`;
+const BIG_PIECES = 24;
 
 let dir: string;
 let server: http.Server;
@@ -74,6 +76,19 @@ beforeAll(async () => {
     };
     next();
   });
+  // A page larger than the gathering limit, in 64 KB pieces.
+  app.get("/big-page", (req, res) => {
+    res.setHeader("Content-Type", "text/html; charset=utf-8");
+    const piece = `<p>${"大きなページ big page ".repeat(2800)}</p>`;
+    let i = 0;
+    const next = () => {
+      if (i === BIG_PIECES) return res.end("</body></html>");
+      res.write(i === 0 ? `<!DOCTYPE html><html><body>${piece}` : piece);
+      i++;
+      setImmediate(next);
+    };
+    next();
+  });
   // Writes one chunk and flushes, then holds the rest until the test releases it.
   app.get("/held", (req, res) => {
     res.setHeader("Content-Type", String(req.query.type));
@@ -99,6 +114,32 @@ describe("pages are compressed once over the whole response", () => {
     expect(raw.headers["content-encoding"]).toBe("br");
     expect(raw.headers.vary).toMatch(/accept-encoding/i);
     expect(decode(raw).toString("utf8")).toBe(PAGE);
+  });
+
+  it("a page is compressed in one piece: its length is known before it is sent", async () => {
+    for (const [accept, encoding] of [["gzip, deflate, br", "br"], ["gzip", "gzip"]] as const) {
+      const raw = await get(port, "/page", { "Accept-Encoding": accept });
+      expect(raw.headers["content-encoding"]).toBe(encoding);
+      expect(raw.headers["transfer-encoding"]).toBeUndefined();
+      expect(Number(raw.headers["content-length"])).toBe(raw.body.length);
+      expect(decode(raw).toString("utf8")).toBe(PAGE);
+    }
+  });
+
+  it("a page larger than the gathering limit streams through the compressor and decodes whole", async () => {
+    const raw = await get(port, "/big-page", { "Accept-Encoding": "br" });
+    expect(raw.headers["content-encoding"]).toBe("br");
+    expect(raw.headers["transfer-encoding"]).toBe("chunked");
+    const text = decode(raw).toString("utf8");
+    expect(Buffer.byteLength(text)).toBeGreaterThan(HTML_BUFFER_BYTES);
+    expect(text.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(text.endsWith("</p></body></html>")).toBe(true);
+  });
+
+  it("a HEAD request for a page gets its headers and no body", async () => {
+    const raw = await get(port, "/page", { "Accept-Encoding": "br" }, "HEAD");
+    expect(raw.status).toBe(200);
+    expect(raw.body.length).toBe(0);
   });
 
   it("a gzip page decodes to the same bytes", async () => {
