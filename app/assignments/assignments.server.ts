@@ -33,7 +33,13 @@ export type PeopleFilter =
   | { kind: "person"; userId: string }
   | { kind: "people"; userIds: string[] }
   | { kind: "department"; departmentId: string }
-  | { kind: "team"; managerId: string };
+  | { kind: "team"; managerId: string }
+  /**
+   * The active people a CTE of the enclosing statement lists, with their `id`, `department_id` and
+   * `created_at` (for a caller that has found them already, e.g. a manager's reporting line, so the
+   * statement does not find them twice).
+   */
+  | { kind: "cte"; name: string };
 
 /** A condition on `u` (users) for the filter. */
 export function peopleCondition(filter: PeopleFilter): SQL {
@@ -60,6 +66,8 @@ export function peopleCondition(filter: PeopleFilter): SQL {
           select r.id from ${users} r join line on r.manager_id = line.id
         )
         select id from line where id <> ${filter.managerId})`;
+    case "cte":
+      return sql`u.id in (select id from ${sql.identifier(filter.name)})`;
   }
 }
 
@@ -90,7 +98,11 @@ export function assignmentRowsSql(release: LoadedRelease | null, filter: PeopleF
       select tree.assignment_id, d.id from ${departments} d join tree on d.parent_id = tree.department_id
     ),
     scoped as materialized (
-      select u.id, u.department_id, u.created_at from ${users} u where u.active and (${peopleCondition(filter)})
+      ${
+        filter.kind === "cte"
+          ? sql`select id, department_id, created_at from ${sql.identifier(filter.name)}`
+          : sql`select u.id, u.department_id, u.created_at from ${users} u where u.active and (${peopleCondition(filter)})`
+      }
     ),
     member(assignment_id, user_id, department_id, created_at) as (
       select live.id, u.id, u.department_id, u.created_at from live join scoped u on live.scope = 'everyone'

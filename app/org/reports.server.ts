@@ -19,6 +19,25 @@ export function inReportingLineOf(managerId: string): SQL {
   )`;
 }
 
+/**
+ * `users.id in (those of the given people who are below the manager)`, walking *up* from each of them
+ * (their manager, that manager's manager, …) instead of down the whole line: a few look-ups per person,
+ * however large the line. The same answer as `inReportingLineOf` for those people (`union` stops at a
+ * cycle; the manager is never in their own line). For checks on a page of people or a single person.
+ */
+export function inReportingLineOfAmong(managerId: string, personIds: readonly string[]): SQL {
+  if (personIds.length === 0) return sql`false`;
+  const ids = sql`array[${sql.join(personIds.map((id) => sql`${id}`), sql`, `)}]::text[]`;
+  return sql`${users.id} in (
+    with recursive up(person_id, boss_id) as (
+      select p.id, p.manager_id from ${users} p where p.id = any(${ids})
+      union
+      select up.person_id, b.manager_id from up join ${users} b on b.id = up.boss_id
+    )
+    select person_id from up where boss_id = ${managerId} and person_id <> ${managerId}
+  )`;
+}
+
 export type Report = PersonNameFields & {
   id: string;
   email: string;
@@ -54,6 +73,6 @@ export async function isInReportingLine(managerId: string, personId: string): Pr
   const [row] = await getDb()
     .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.id, personId), inReportingLineOf(managerId)));
+    .where(and(eq(users.id, personId), inReportingLineOfAmong(managerId, [personId])));
   return Boolean(row);
 }

@@ -20,7 +20,7 @@ import { managerReminderDedupeKey } from "~/mail/kinds";
 import { mailBaseUrl } from "~/mail/links.server";
 import { enqueueMail } from "~/mail/outbox.server";
 import { renderMail } from "~/mail/templates";
-import { inReportingLineOf } from "~/org/reports.server";
+import { inReportingLineOfAmong } from "~/org/reports.server";
 import { personNameColumns, type PersonNameFields } from "~/org/person-name-columns.server";
 import { reminderTarget } from "./team-view";
 
@@ -47,7 +47,7 @@ export async function remindPerson(input: {
     return tx
       .select({ id: users.id, email: users.email, active: users.active, preferredLanguage: users.preferredLanguage, ...personNameColumns })
       .from(users)
-      .where(and(eq(users.id, personId), inReportingLineOf(manager.id)));
+      .where(and(eq(users.id, personId), inReportingLineOfAmong(manager.id, [personId])));
   });
   if (!person) return { kind: "outside" };
   const name = personNameOf(person);

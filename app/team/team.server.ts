@@ -18,7 +18,7 @@ import { assignmentRowsSql } from "~/assignments/assignments.server";
 import { isInRecertificationWindow } from "~/certification/validity";
 import type { LoadedRelease } from "~/content/release.server";
 import type { Language } from "~/i18n/languages";
-import { inReportingLineOf } from "~/org/reports.server";
+import { inReportingLineOfAmong } from "~/org/reports.server";
 import { personNameColumns, type PersonNameFields } from "~/org/person-name-columns.server";
 import { attentionItems, DUE_SOON_DAYS, type AttentionItem, type TeamCell, type TeamStatusFilter, type TeamSummary } from "./team-view";
 
@@ -107,8 +107,19 @@ export async function teamOrder(
   // With a track chosen, people not assigned it are not listed; with a status, only people with a cell in it.
   const listed = filter.track || filter.status ? sql`r.matches` : sql`true`;
   const paging = page ? sql`limit ${page.limit} offset ${page.offset}` : sql``;
+  // The reporting line is found once (`line`), and its active people (`team`) carry what the
+  // standings and the order need, so the assignments query starts from them instead of finding them again.
   const result = await db.execute(sql`
-    with ar as (${assignmentRowsSql(release, { kind: "team", managerId }, now, releaseTrackIds)}),
+    with recursive line(id) as (
+      select u.id from ${users} u where u.manager_id = ${managerId}
+      union
+      select u.id from ${users} u join line on u.manager_id = line.id
+    ),
+    team as materialized (
+      select u.id, u.department_id, u.created_at, u.email, u.family_name_kana, u.given_name_kana
+      from ${users} u where u.active and u.id in (select id from line where id <> ${managerId})
+    ),
+    ar as (${assignmentRowsSql(release, { kind: "cte", name: "team" }, now, releaseTrackIds)}),
     win(track_id, window_days) as (
       select * from unnest(${textArray(releaseTrackIds)}, ${intArray(tracks.map((t) => t.recertificationWindowDays))})
     ),
@@ -129,20 +140,10 @@ export async function teamOrder(
       group by user_id
     ),
     ranked as (
-      select ${users.id} as id, ${users.email} as email, ${users.familyNameKana} as family_name_kana, ${users.givenNameKana} as given_name_kana,
+      select t.id, t.email, t.family_name_kana, t.given_name_kana,
         per.first_overdue, per.next_due, per.first_expiry, coalesce(per.due_soon, false) as due_soon, coalesce(per.matches, false) as matches,
         case when per.first_overdue is not null then 0 when per.next_due is not null then 1 when per.first_expiry is not null then 2 else 3 end as grp
-      from ${users} left join per on per.user_id = ${users.id}
-      where ${users.active} and ${inReportingLineOf(managerId)}
-    ),
-    page as (
-      select r.id, row_number() over (
-        order by r.grp,
-          case r.grp when 0 then r.first_overdue when 1 then r.next_due end,
-          case when r.grp = 2 then r.first_expiry end,
-          r.family_name_kana collate "C", r.given_name_kana collate "C", r.email collate "C", r.id collate "C") as ord
-      from ranked r where ${listed}
-      order by ord ${paging}
+      from team t left join per on per.user_id = t.id
     )
     select
       (select count(*) from ranked)::int as people,
@@ -151,7 +152,15 @@ export async function teamOrder(
       (select count(*) from ranked where first_expiry is not null)::int as expiring,
       (select count(*) from ranked r where ${listed})::int as matching,
       (select coalesce(array_agg(distinct track_id), array[]::text[]) from cells) as track_ids,
-      (select coalesce(array_agg(id order by ord), array[]::text[]) from page) as ids
+      -- an array built from an ordered sub-select keeps its order (a top-N sort for a page)
+      array(
+        select r.id from ranked r where ${listed}
+        order by r.grp,
+          case r.grp when 0 then r.first_overdue when 1 then r.next_due end,
+          case when r.grp = 2 then r.first_expiry end,
+          r.family_name_kana collate "C", r.given_name_kana collate "C", r.email collate "C", r.id collate "C"
+        ${paging}
+      ) as ids
   `);
   const [row] = rowsOf<{ people: number; overdue: number; due_soon: number; expiring: number; matching: number; track_ids: string[]; ids: string[] }>(result);
   const inTeam = new Set(row?.track_ids ?? []);
@@ -194,7 +203,7 @@ export async function teamPeople(managerId: string, ids: readonly string[], rele
       .from(users)
       .leftJoin(departments, eq(users.departmentId, departments.id))
       .leftJoin(boss, eq(boss.id, users.managerId))
-      .where(and(inArray(users.id, list), eq(users.active, true), inReportingLineOf(managerId)));
+      .where(and(inArray(users.id, list), eq(users.active, true), inReportingLineOfAmong(managerId, list)));
   const rows = rowsOf<RawAssignmentRow>(await db.execute(sql`select * from (${assignmentRowsSql(release, { kind: "people", userIds: list }, now)}) as ar`)).map(
     (r) => ({ userId: r.user_id, trackId: r.track_id, dueOn: r.due_on, status: r.status, certifiedUntil: r.certified_until === null ? null : new Date(Number(r.certified_until)) }),
   );

@@ -37,5 +37,9 @@ describe("a manager's reporting line", () => {
     const b = await createUser({ managerId: a.id });
     await getDb().update(users).set({ managerId: b.id }).where(eq(users.id, a.id));
     expect((await reportsOf(a.id)).map((r) => r.id)).toEqual([b.id]);
+    // The single-person check walks up from the person: it stops at the cycle too, with the same answer.
+    expect(await isInReportingLine(a.id, b.id)).toBe(true);
+    expect(await isInReportingLine(b.id, a.id)).toBe(true);
+    expect(await isInReportingLine(a.id, a.id)).toBe(false);
   });
 });
