@@ -51,10 +51,25 @@ export function formatPersonName(person: PersonName, language: Language): string
   return join(person.givenName, person.familyName);
 }
 
+/**
+ * Intl formatters are costly to make (a page of the team view formats ~150 dates) and stateless once made,
+ * so each kind is made once per language and options and reused. Bounded: the options come from our code.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => F): F {
+  let formatter = formatters.get(key) as F | undefined;
+  if (!formatter) {
+    if (formatters.size >= 200) formatters.clear();
+    formatter = make();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+const dateFormat = (language: Language, options: Intl.DateTimeFormatOptions) =>
+  cached(`d|${language}|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(intlLocale(language), { ...options, timeZone: DISPLAY_TIME_ZONE }));
+
 export function formatDate(date: Date | string, language: Language, style: "long" | "medium" | "short" = "long"): string {
-  return new Intl.DateTimeFormat(intlLocale(language), { dateStyle: style, timeZone: DISPLAY_TIME_ZONE }).format(
-    new Date(date),
-  );
+  return dateFormat(language, { dateStyle: style }).format(new Date(date));
 }
 
 /**
@@ -64,22 +79,13 @@ export function formatDate(date: Date | string, language: Language, style: "long
 const zoneSuffix = (language: Language) => (language === "en" ? " JST" : "");
 
 export function formatDateTime(date: Date | string, language: Language): string {
-  return (
-    new Intl.DateTimeFormat(intlLocale(language), {
-      dateStyle: "medium",
-      timeStyle: "short",
-      timeZone: DISPLAY_TIME_ZONE,
-    }).format(new Date(date)) + zoneSuffix(language)
-  );
+  return dateFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(date)) + zoneSuffix(language);
 }
 
 export function formatTime(date: Date | string, language: Language): string {
-  return (
-    new Intl.DateTimeFormat(intlLocale(language), { timeStyle: "short", timeZone: DISPLAY_TIME_ZONE }).format(new Date(date)) +
-    zoneSuffix(language)
-  );
+  return dateFormat(language, { timeStyle: "short" }).format(new Date(date)) + zoneSuffix(language);
 }
 
 export function formatNumber(value: number, language: Language, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(intlLocale(language), options).format(value);
+  return cached(`n|${language}|${options ? JSON.stringify(options) : ""}`, () => new Intl.NumberFormat(intlLocale(language), options)).format(value);
 }

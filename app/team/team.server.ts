@@ -107,17 +107,22 @@ export async function teamOrder(
   // With a track chosen, people not assigned it are not listed; with a status, only people with a cell in it.
   const listed = filter.track || filter.status ? sql`r.matches` : sql`true`;
   const paging = page ? sql`limit ${page.limit} offset ${page.offset}` : sql``;
-  // The reporting line is found once (`line`), and its active people (`team`) carry what the
-  // standings and the order need, so the assignments query starts from them instead of finding them again.
+  // The reporting line is found once, carrying what the standings and the order need (`team`: its active
+  // people), so the assignments query starts from it instead of finding the people again. Each step looks
+  // up the reports of the people found so far by the manager_id index (`offset 0` keeps the planner from
+  // hashing the whole users table instead: it cannot estimate a recursive query). `union` stops at a cycle.
   const result = await db.execute(sql`
-    with recursive line(id) as (
-      select u.id from ${users} u where u.manager_id = ${managerId}
+    with recursive line as (
+      select u.id, u.active, u.department_id, u.created_at, u.email, u.family_name_kana, u.given_name_kana
+      from ${users} u where u.manager_id = ${managerId}
       union
-      select u.id from ${users} u join line on u.manager_id = line.id
+      select r.* from line cross join lateral (
+        select u.id, u.active, u.department_id, u.created_at, u.email, u.family_name_kana, u.given_name_kana
+        from ${users} u where u.manager_id = line.id offset 0
+      ) r
     ),
     team as materialized (
-      select u.id, u.department_id, u.created_at, u.email, u.family_name_kana, u.given_name_kana
-      from ${users} u where u.active and u.id in (select id from line where id <> ${managerId})
+      select id, department_id, created_at, email, family_name_kana, given_name_kana from line where active and id <> ${managerId}
     ),
     ar as (${assignmentRowsSql(release, { kind: "cte", name: "team" }, now, releaseTrackIds)}),
     win(track_id, window_days) as (
