@@ -114,6 +114,15 @@ export const envSchema = z.object({
       .transform(Number)
       .pipe(z.number().int().max(3600, "must be at most 3600 seconds")),
   ).transform((v) => v ?? 60),
+  /** How old a page of the manager's team view may be when shown (seconds; 0 turns its cache off). */
+  TEAM_VIEW_MAX_AGE_SECONDS: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, "must be a whole number of seconds (0 turns the cache off)")
+      .transform(Number)
+      .pipe(z.number().int().max(3600, "must be at most 3600 seconds")),
+  ).transform((v) => v ?? 60),
   /**
    * Scales the minimum reading time before "read to the end" counts (1 = a quarter of the lesson's
    * minutes, 20 s to 3 min). Lower it only for demos and automated browser tests.

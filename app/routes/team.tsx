@@ -5,13 +5,15 @@ import { z } from "zod";
 import { readForm } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/session.server";
 import { getCurrentRelease } from "~/content/release.server";
-import { formatDate, formatNumber, formatPersonName } from "~/i18n/format";
+import { formatDate, formatDateTime, formatNumber, formatPersonName, formatTime } from "~/i18n/format";
 import { requestLanguage } from "~/i18n/i18next.server";
 import type { Language } from "~/i18n/languages";
 import { pageTitle } from "~/i18n/meta";
 import { remindedToday, remindPerson } from "~/team/remind.server";
 import { DUE_SOON_DAYS, parseTeamQuery, reminderTarget, TEAM_PAGE_SIZE, TEAM_STATUS_FILTERS, type AttentionItem, type TeamCell } from "~/team/team-view";
-import { teamLabels, teamPage } from "~/team/team.server";
+import { tokyoDay } from "~/assignments/assignment-status";
+import { cachedTeamPage } from "~/team/team-cache.server";
+import { teamLabels } from "~/team/team.server";
 import { CsrfInput } from "~/ui/csrf-input";
 import { ErrorPage } from "~/ui/error-page";
 import { redirectWithToast } from "~/ui/toast.server";
@@ -26,7 +28,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const query = parseTeamQuery(params, [...(release?.tracks.keys() ?? [])]);
   const now = new Date();
-  const team = await teamPage(manager.id, release, { status: query.status, track: query.track }, query.page, TEAM_PAGE_SIZE, now);
+  // Kept for a short while, as the HR dashboard's figures (app/team/team-cache.server.ts); whom the
+  // manager reminded today is read afresh below, so a Remind shows at once.
+  const kept = await cachedTeamPage({
+    managerId: manager.id,
+    release,
+    filter: { status: query.status, track: query.track },
+    page: query.page,
+    pageSize: TEAM_PAGE_SIZE,
+    fresh: params.get("fresh") === "1",
+  });
+  const team = kept.team;
   const targets = team.people.flatMap((p) => {
     const target = reminderTarget(Object.values(p.cells));
     return target ? [{ personId: p.id, trackId: target.trackId }] : [];
@@ -40,6 +52,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     labels: teamLabels(release, lang),
     filter: { status: query.status, track: query.track },
     filterQuery: filterQuery.toString(),
+    computedAt: kept.computedAt.toISOString(),
+    computedToday: tokyoDay(kept.computedAt) === tokyoDay(now),
+    maxAgeSeconds: kept.maxAgeSeconds,
     targets: Object.fromEntries(targets.map((t) => [t.personId, { trackId: t.trackId, reminded: reminded.has(t.personId) }])),
   };
 }
@@ -185,6 +200,17 @@ export default function TeamPage() {
       <header>
         <h1 className="text-2xl font-bold tracking-tight">{t("team.title")}</h1>
         <p className="mt-1 text-sm text-slate-700">{t("team.intro")}</p>
+        <p className="mt-2 flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm text-slate-700">
+          <span data-testid="team-as-of">
+            {t("team.freshness.asOf", {
+              time: data.computedToday ? formatTime(data.computedAt, language) : formatDateTime(data.computedAt, language),
+            })}
+          </span>
+          <Link to={withQuery({ ...(data.page > 1 ? { page: String(data.page) } : {}), fresh: "1" })} className="text-indigo-700 underline" data-testid="team-refresh">
+            {t("team.freshness.refresh")}
+          </Link>
+        </p>
+        {data.maxAgeSeconds > 0 ? <p className="mt-1 text-xs text-slate-600">{t("team.freshness.note", { count: data.maxAgeSeconds })}</p> : null}
       </header>
 
       <section aria-labelledby="team-summary-heading">
