@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
-import { getDb, type Transaction } from "#db/client.server";
+import { getDb, rowsOf, type Transaction } from "#db/client.server";
 import { examAnswers, examAttempts, examEvents, type AttemptEventKind, type AttemptItemRow } from "#db/schema";
 import { awardCertificate, hasCourseExemption, latestCertificate } from "~/certification/certificates.server";
 import { displayText, getReleaseByNumber, requireRelease, type LoadedRelease } from "~/content/release.server";
@@ -457,37 +457,7 @@ export async function saveExamAnswer(input: {
     }
   }
   // An answer that names no option is refused — but a late or finished attempt is reported as such first.
-  const outcome = invalid
-    ? null
-    : await getDb().transaction(async (tx) => {
-    // Locks the attempt row: a save and a submit never interleave.
-    const [attempt] = await tx
-      .update(examAttempts)
-      .set({ position: input.at ?? input.position })
-      .where(
-        and(
-          eq(examAttempts.id, input.attemptId),
-          eq(examAttempts.userId, input.userId),
-          eq(examAttempts.status, "open"),
-          sql`${examAttempts.deadline} > ${now.toISOString()}::timestamptz`,
-        ),
-      )
-      .returning({ id: examAttempts.id });
-    if (!attempt) return null;
-    const set: Partial<typeof examAnswers.$inferInsert> = { savedAt: now };
-    if (answer) set.answer = answer;
-    if (input.flagged !== undefined) set.flagged = input.flagged;
-    await tx
-      .insert(examAnswers)
-      .values({ attemptId: input.attemptId, position: input.position, answer: answer ?? [], flagged: input.flagged ?? false, savedAt: now })
-      .onConflictDoUpdate({ target: [examAnswers.attemptId, examAnswers.position], set });
-    await recordEvent(tx, input.attemptId, answer ? "save" : "flag", now, {
-      position: input.position,
-      ...(answer ? { answer } : {}),
-      ...(input.flagged !== undefined ? { flagged: input.flagged } : {}),
-    });
-    return { kind: "saved", savedAt: now.toISOString() } as const;
-  });
+  const outcome = invalid ? null : await saveStatement(input.attemptId, input.userId, input.position, input.at ?? input.position, answer, input.flagged, now);
   if (outcome) return outcome;
 
   // Refused: say why.
@@ -498,6 +468,44 @@ export async function saveExamAnswer(input: {
   await recordEvent(getDb(), attempt.id, "late-save", now, { position: input.position });
   await finalizeIfOverdue(attempt.id, now);
   return { kind: "deadline-passed" };
+}
+
+/**
+ * The save in one statement (one round trip, atomic): the UPDATE of the attempt row — open, the
+ * owner's, before its deadline — takes the row's lock, so a save and a submit (SELECT … FOR UPDATE)
+ * never interleave; the answer's upsert and the save event are written only when it returned the row.
+ * An answer or a flag left out keeps its stored value. Returns the outcome, or null when refused.
+ */
+async function saveStatement(
+  attemptId: string,
+  userId: string,
+  position: number,
+  at: number,
+  answer: string[] | undefined,
+  flagged: boolean | undefined,
+  now: Date,
+): Promise<{ kind: "saved"; savedAt: string } | null> {
+  const savedAt = now.toISOString();
+  const details = { position, ...(answer ? { answer } : {}), ...(flagged !== undefined ? { flagged } : {}) };
+  const kind: AttemptEventKind = answer ? "save" : "flag";
+  const result = await getDb().execute(sql`
+    with attempt as (
+      update exam_attempts set position = ${at}::smallint
+      where id = ${attemptId} and user_id = ${userId} and status = 'open' and deadline > ${savedAt}::timestamptz
+      returning id
+    ), answer as (
+      insert into exam_answers (attempt_id, position, answer, flagged, saved_at)
+      select id, ${position}::smallint, ${JSON.stringify(answer ?? [])}::jsonb, ${flagged ?? false}::boolean, ${savedAt}::timestamptz from attempt
+      on conflict (attempt_id, position) do update set
+        saved_at = excluded.saved_at,
+        answer = ${answer ? sql`excluded.answer` : sql`exam_answers.answer`},
+        flagged = ${flagged !== undefined ? sql`excluded.flagged` : sql`exam_answers.flagged`}
+    ), event as (
+      insert into exam_events (attempt_id, kind, at, details)
+      select id, ${kind}, ${savedAt}::timestamptz, ${JSON.stringify(details)}::jsonb from attempt
+    )
+    select id from attempt`);
+  return rowsOf<{ id: string }>(result).length > 0 ? { kind: "saved", savedAt } : null;
 }
 
 export type SubmitResult = { kind: "not-found" } | { kind: "finished"; passed: boolean; already: boolean };

@@ -54,14 +54,25 @@ export async function clearPresessionCookie(): Promise<string> {
   return presessionCookie().serialize("", { maxAge: 0 });
 }
 
+/** Whether a form's token is the one for this binding (compared in constant time). */
+function tokenMatches(binding: string | null, formToken: unknown): boolean {
+  const expected = binding ? Buffer.from(tokenFor(binding)) : null;
+  const given = typeof formToken === "string" ? Buffer.from(formToken) : null;
+  return expected !== null && given !== null && expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * Whether a form's token is the one bound to this session id: what `readForm` checks for a request
+ * whose session cookie holds it (for handlers that read the cookie and the form themselves).
+ */
+export function sessionCsrfTokenMatches(sessionId: string, formToken: unknown): boolean {
+  return tokenMatches(`s:${sessionId}`, formToken);
+}
+
 /** Throws a 403 unless the form carries the token bound to this browser's session or pre-session. */
 export async function verifyCsrf(request: Request, formData: FormData): Promise<void> {
   const binding = await bindingOf(request);
-  const formToken = formData.get(CSRF_FIELD);
-  const expected = binding ? Buffer.from(tokenFor(binding)) : null;
-  const given = typeof formToken === "string" ? Buffer.from(formToken) : null;
-  const ok = expected !== null && given !== null && expected.length === given.length && timingSafeEqual(expected, given);
-  if (!ok) {
+  if (!tokenMatches(binding, formData.get(CSRF_FIELD))) {
     throw new Response("CSRF token missing or invalid", { status: 403, statusText: "csrf" });
   }
 }

@@ -94,6 +94,16 @@ export function sessionCookieRepair(request: Request): string | null {
   return readSessionCookie(request.headers.get("Cookie")).state === "malformed" ? blankSessionCookie(env().secureCookies) : null;
 }
 
+/**
+ * The active person a session id belongs to, or null: the check getOptionalUser makes (lucia's idle and
+ * absolute expiry, the sliding renewal), for a handler that read the cookie itself (readSessionCookie).
+ */
+export async function userOfSession(sessionId: string | null): Promise<User | null> {
+  if (!sessionId) return null;
+  const { result } = await validateSessionWith(sessionId, {});
+  return result.user && result.user.active ? result.user : null;
+}
+
 export async function getOptionalUser(request: Request): Promise<User | null> {
   return (await getSession(request)).user;
 }
