@@ -110,7 +110,9 @@ app.use(http.handleUnexpectedErrors);
 // before Express, with the same functions as their Remix routes: a gateway asks on every request of its
 // users (app/access/api-fast-path.server.ts). In development the Remix routes answer them, so edits apply
 // without a restart.
-const server = createServer(vite ? app : http.withApiFastPath({ isReady: () => ready, secure }, app));
+// The exam autosave likewise (app/assessment/autosave-fast-path.server.ts): every candidate saves every few seconds.
+const fastPaths = { isReady: () => ready, secure };
+const server = createServer(vite ? app : http.withApiFastPath(fastPaths, http.withAutosaveFastPath(fastPaths, app)));
 server.listen(settings.port, settings.host, () => {
   console.log(`Listening on http://localhost:${settings.port}; starting…`);
 });

@@ -17,10 +17,12 @@ import {
   uploadBodyLimit,
   type Refusal,
 } from "./request-rules";
+import { preReadBody, readLimitedBody } from "./read-body.server";
 import { logUnexpectedError, withRequestIds } from "./unexpected-errors";
 
-/** The API's hot endpoints, answered before Remix (see the module). */
+/** The API's hot endpoints and the exam autosave, answered before Express and Remix (see the modules). */
 export { withApiFastPath } from "~/access/api-fast-path.server";
+export { withAutosaveFastPath } from "~/assessment/autosave-fast-path.server";
 
 /**
  * The Express side of Manabi's HTTP handling, used by server.mjs (through the build's entry module):
@@ -39,6 +41,8 @@ const KEY_OF: Record<Refusal["reason"], ErrorKey> = {
 
 /** Past this many bytes an over-size body is not even drained: the connection is closed instead. */
 const DRAIN_LIMIT = 16 * MAX_BODY_BYTES;
+
+export { readLimitedBody };
 
 type Locals = { requestId?: string; body?: Uint8Array<ArrayBuffer> };
 const locals = (res: ExpressResponse) => res.locals as Locals;
@@ -83,47 +87,6 @@ export async function sendError(
 
 const sendRefusal = (req: ExpressRequest, res: ExpressResponse, r: Refusal, headers: Record<string, string> = {}) =>
   sendError(req, res, r.status, KEY_OF[r.reason], r.status === 405 ? { Allow: ALLOW_HEADER, ...headers } : headers);
-
-type BodyResult = { kind: "ok"; body: Uint8Array<ArrayBuffer> } | { kind: "tooLarge"; drained: boolean } | { kind: "aborted" };
-
-/** Reads the request body, keeping at most `limit` bytes; an over-size body is drained (to a point). */
-export function readLimitedBody(req: ExpressRequest, limit: number, drainLimit = DRAIN_LIMIT): Promise<BodyResult> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (result: BodyResult) => {
-      if (settled) return;
-      settled = true;
-      req.off("data", onData);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-      else if (chunks.length) chunks.length = 0;
-      if (size > drainLimit) {
-        req.pause();
-        settle({ kind: "tooLarge", drained: false });
-      }
-    };
-    req.on("data", onData);
-    req.once("end", () => {
-      if (size > limit) return settle({ kind: "tooLarge", drained: true });
-      const body = new Uint8Array(size);
-      let offset = 0;
-      for (const chunk of chunks) {
-        body.set(chunk, offset);
-        offset += chunk.length;
-      }
-      settle({ kind: "ok", body });
-    });
-    req.once("error", () => settle({ kind: "aborted" }));
-    req.once("close", () => {
-      if (!req.complete) settle({ kind: "aborted" });
-    });
-  });
-}
 
 /** The parsed fields of a form body, or null when the body is not a readable form. */
 async function formEntries(contentType: string, body: Uint8Array<ArrayBuffer>): Promise<Iterable<[string, unknown]> | null> {
@@ -176,7 +139,8 @@ export function refuseHostileRequests({ maxBodyBytes = MAX_BODY_BYTES }: { maxBo
       const jsonLimit = jsonBodyLimit(req.method, req.originalUrl);
       const uploadLimit = uploadBodyLimit(req.method, req.originalUrl, req.get("content-type"));
       const limit = jsonLimit ?? uploadLimit ?? maxBodyBytes;
-      const read = await readLimitedBody(req, limit, Math.max(DRAIN_LIMIT, limit));
+      // A fast path that read the body and then passed the request on hands the body over with it.
+      const read = preReadBody(req) ?? (await readLimitedBody(req, limit, Math.max(DRAIN_LIMIT, limit)));
       if (read.kind === "aborted") return;
       if (read.kind === "tooLarge") {
         await sendRefusal(req, res, refusal("tooLarge"), read.drained ? {} : { Connection: "close" });

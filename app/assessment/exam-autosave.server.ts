@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { CSRF_FIELD, sessionCsrfTokenMatches } from "~/auth/csrf.server";
+import { can } from "~/auth/permissions";
+import { userOfSession } from "~/auth/session.server";
+import { saveExamAnswer } from "./exams.server";
+
+/**
+ * The exam's autosave (`POST /exams/<attempt id>/answer`), from plain inputs: the session id of the
+ * request's cookie and its form. The Remix resource route (`exams.$attemptId_.answer.ts`) and the fast
+ * path that server.mjs mounts before Express (`autosave-fast-path.server.ts`) both answer through it, so
+ * both give the same statuses and bodies. A refusal has a status the page can act on: 401 when the
+ * session ended (no redirect: the page keeps the answers and asks the person to sign in again), 403
+ * forbidden or csrf, 400 invalid, 404 not-found, 409 once the attempt is closed.
+ */
+
+/**
+ * One question's change: its answer (`setAnswer=1`, then the `answer` values — none clears it), its
+ * flag, or both; `at` is the question the learner is on now, to resume there.
+ */
+const schema = z
+  .object({
+    position: z.coerce.number().int().min(0).max(1000),
+    setAnswer: z.literal("1").optional(),
+    answer: z.array(z.string().min(1).max(20)).max(10),
+    flagged: z.enum(["true", "false"]).optional(),
+    at: z.coerce.number().int().min(0).max(1000).optional(),
+  })
+  .refine((v) => v.setAnswer !== undefined || v.flagged !== undefined);
+
+/** What the handler reads of a form: FormData (Remix) and URLSearchParams (the fast path) both fit. */
+export type FormFields = {
+  get(name: string): FormDataEntryValue | null;
+  getAll(name: string): FormDataEntryValue[];
+};
+
+export type AutosaveReply = { status: number; body: string };
+
+/** The answer's headers besides the security headers: small JSON, never stored. */
+export const AUTOSAVE_HEADERS: Readonly<Record<string, string>> = { "Content-Type": "application/json", "Cache-Control": "no-store" };
+
+const reply = (body: Record<string, unknown>, status = 200): AutosaveReply => ({ status, body: JSON.stringify(body) });
+
+export const methodNotAllowed = (): AutosaveReply => reply({ kind: "method-not-allowed" }, 405);
+
+/**
+ * Answers one autosave. `readForm` is called only once the session is known to be live (a signed-out
+ * request is answered 401 without reading its body), and may throw (then so does this).
+ */
+export async function autosaveAnswer(input: { sessionId: string | null; attemptId: string; readForm: () => Promise<FormFields> }): Promise<AutosaveReply> {
+  const user = await userOfSession(input.sessionId);
+  if (!user || !input.sessionId) return reply({ kind: "signed-out" }, 401);
+  if (!can(user, "update:learning:own")) return reply({ kind: "forbidden" }, 403);
+  const form = await input.readForm();
+  if (!sessionCsrfTokenMatches(input.sessionId, form.get(CSRF_FIELD))) return reply({ kind: "csrf" }, 403);
+  const parsed = schema.safeParse({
+    position: form.get("position"),
+    setAnswer: form.get("setAnswer") ?? undefined,
+    answer: form.getAll("answer"),
+    flagged: form.get("flagged") ?? undefined,
+    at: form.get("at") ?? undefined,
+  });
+  if (!parsed.success) return reply({ kind: "invalid" }, 400);
+  const fields = parsed.data;
+  const result = await saveExamAnswer({
+    userId: user.id,
+    attemptId: input.attemptId,
+    position: fields.position,
+    at: fields.at,
+    ...(fields.setAnswer ? { answer: fields.answer } : {}),
+    ...(fields.flagged ? { flagged: fields.flagged === "true" } : {}),
+  });
+  switch (result.kind) {
+    case "saved":
+      return reply({ kind: "saved", savedAt: result.savedAt });
+    case "not-found":
+      return reply({ kind: "not-found" }, 404);
+    case "invalid":
+      return reply({ kind: "invalid" }, 400);
+    case "finished":
+    case "deadline-passed":
+      return reply({ kind: result.kind }, 409);
+  }
+}
