@@ -2,6 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
@@ -167,4 +169,27 @@ export async function closeDatabase(): Promise<void> {
 /** The rows of `db.execute(sql…)`: postgres.js returns them as an array, PGlite as `{ rows }`. */
 export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+type PreparedSql = { execute: (values: Record<string, unknown>) => Promise<unknown> };
+const preparedByDb = new WeakMap<Database, Map<string, PreparedSql>>();
+const dialect = new PgDialect();
+
+/**
+ * A raw statement (values as `sql.placeholder(name)`) prepared under `name`: on the server database,
+ * postgres.js parses it once per connection and then only binds and executes it — one round trip,
+ * where an unprepared statement with parameters costs two (postgres.js describes it first) and a parse
+ * and plan each time. `build` runs once per database handle; one name, one statement text.
+ * `execute` resolves to what `db.execute` would (read it with rowsOf).
+ */
+export function preparedSql(db: Database, name: string, build: () => SQL): PreparedSql {
+  let byName = preparedByDb.get(db);
+  if (!byName) preparedByDb.set(db, (byName = new Map()));
+  let prepared = byName.get(name);
+  if (!prepared) {
+    const query = db._.session.prepareQuery(dialect.sqlToQuery(build()), undefined, name, false);
+    prepared = { execute: (values) => query.execute(values) };
+    byName.set(name, prepared);
+  }
+  return prepared;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
-import { getDb, rowsOf, type Transaction } from "#db/client.server";
+import { getDb, preparedSql, rowsOf, type Transaction } from "#db/client.server";
 import { examAnswers, examAttempts, examEvents, type AttemptEventKind, type AttemptItemRow } from "#db/schema";
 import { awardCertificate, hasCourseExemption, latestCertificate } from "~/certification/certificates.server";
 import { displayText, getReleaseByNumber, requireRelease, type LoadedRelease } from "~/content/release.server";
@@ -470,6 +470,29 @@ export async function saveExamAnswer(input: {
   return { kind: "deadline-passed" };
 }
 
+/** The save statement of each shape (an answer, a flag, or both), prepared once per database. */
+function saveStatementFor(setsAnswer: boolean, setsFlag: boolean) {
+  const kind: AttemptEventKind = setsAnswer ? "save" : "flag";
+  const p = (name: string) => sql.placeholder(name);
+  return preparedSql(getDb(), `exam_save_${setsAnswer ? "a" : ""}${setsFlag ? "f" : ""}`, () => sql`
+    with attempt as (
+      update exam_attempts set position = ${p("at")}::smallint
+      where id = ${p("attemptId")}::text and user_id = ${p("userId")}::text and status = 'open' and deadline > ${p("savedAt")}::timestamptz
+      returning id
+    ), answer as (
+      insert into exam_answers (attempt_id, position, answer, flagged, saved_at)
+      select id, ${p("position")}::smallint, ${p("answer")}::jsonb, ${p("flagged")}::boolean, ${p("savedAt")}::timestamptz from attempt
+      on conflict (attempt_id, position) do update set
+        saved_at = excluded.saved_at,
+        answer = ${setsAnswer ? sql`excluded.answer` : sql`exam_answers.answer`},
+        flagged = ${setsFlag ? sql`excluded.flagged` : sql`exam_answers.flagged`}
+    ), event as (
+      insert into exam_events (attempt_id, kind, at, details)
+      select id, ${sql.raw(`'${kind}'`)}, ${p("savedAt")}::timestamptz, ${p("details")}::jsonb from attempt
+    )
+    select id from attempt`);
+}
+
 /**
  * The save in one statement (one round trip, atomic): the UPDATE of the attempt row — open, the
  * owner's, before its deadline — takes the row's lock, so a save and a submit (SELECT … FOR UPDATE)
@@ -487,24 +510,16 @@ async function saveStatement(
 ): Promise<{ kind: "saved"; savedAt: string } | null> {
   const savedAt = now.toISOString();
   const details = { position, ...(answer ? { answer } : {}), ...(flagged !== undefined ? { flagged } : {}) };
-  const kind: AttemptEventKind = answer ? "save" : "flag";
-  const result = await getDb().execute(sql`
-    with attempt as (
-      update exam_attempts set position = ${at}::smallint
-      where id = ${attemptId} and user_id = ${userId} and status = 'open' and deadline > ${savedAt}::timestamptz
-      returning id
-    ), answer as (
-      insert into exam_answers (attempt_id, position, answer, flagged, saved_at)
-      select id, ${position}::smallint, ${JSON.stringify(answer ?? [])}::jsonb, ${flagged ?? false}::boolean, ${savedAt}::timestamptz from attempt
-      on conflict (attempt_id, position) do update set
-        saved_at = excluded.saved_at,
-        answer = ${answer ? sql`excluded.answer` : sql`exam_answers.answer`},
-        flagged = ${flagged !== undefined ? sql`excluded.flagged` : sql`exam_answers.flagged`}
-    ), event as (
-      insert into exam_events (attempt_id, kind, at, details)
-      select id, ${kind}, ${savedAt}::timestamptz, ${JSON.stringify(details)}::jsonb from attempt
-    )
-    select id from attempt`);
+  const result = await saveStatementFor(answer !== undefined, flagged !== undefined).execute({
+    attemptId,
+    userId,
+    at,
+    position,
+    answer: JSON.stringify(answer ?? []),
+    flagged: flagged ?? false,
+    savedAt,
+    details: JSON.stringify(details),
+  });
   return rowsOf<{ id: string }>(result).length > 0 ? { kind: "saved", savedAt } : null;
 }
 

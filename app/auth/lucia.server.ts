@@ -1,6 +1,6 @@
 import { and, eq, gt, lte, or, sql, type SQL } from "drizzle-orm";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
-import { getDb } from "#db/client.server";
+import { getDb, type Database } from "#db/client.server";
 import { personNameColumns, type PersonNameFields } from "~/org/person-name-columns.server";
 import { sessions, users, type GrantedRole } from "#db/schema";
 import type { Language } from "~/i18n/languages";
@@ -47,6 +47,37 @@ export function endedSessions(now: Date, maxAgeMs: number) {
 /** Extra columns read in the session's own statement, by name: SQL over the session's `users` row. */
 export type SessionExtras = Record<string, SQL>;
 
+/** The session, its user and the derived manager role (plus `extras`), in one statement. */
+function sessionAndUserQuery(db: Database, extras: SessionExtras = {}) {
+  return db
+    .select({
+      ...extras,
+      sessionId: sessions.id,
+      userId: users.id,
+      expiresAt: sessions.expiresAt,
+      createdAt: sessions.createdAt,
+      email: users.email,
+      displayName: users.displayName,
+      ...personNameColumns,
+      preferredLanguage: users.preferredLanguage,
+      roles: users.roles,
+      active: users.active,
+      isManager,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(sessions.userId, users.id))
+    .$dynamic();
+}
+
+const preparedByDb = new WeakMap<Database, ReturnType<typeof prepareSessionAndUser>>();
+const prepareSessionAndUser = (db: Database) =>
+  sessionAndUserQuery(db).where(eq(sessions.id, sql.placeholder("sessionId"))).limit(1).prepare("session_and_user");
+function preparedSessionAndUser(db: Database) {
+  let prepared = preparedByDb.get(db);
+  if (!prepared) preparedByDb.set(db, (prepared = prepareSessionAndUser(db)));
+  return prepared;
+}
+
 class ManabiAdapter implements Adapter {
   constructor(private readonly maxAgeMs: number) {}
 
@@ -56,25 +87,11 @@ class ManabiAdapter implements Adapter {
   async getSessionAndUser(sessionId: string): Promise<[DatabaseSession | null, DatabaseUser | null]> {
     const handoff = this.handoff;
     this.handoff = null;
-    const [row] = await getDb()
-      .select({
-        ...handoff?.extras,
-        sessionId: sessions.id,
-        userId: users.id,
-        expiresAt: sessions.expiresAt,
-        createdAt: sessions.createdAt,
-        email: users.email,
-        displayName: users.displayName,
-        ...personNameColumns,
-        preferredLanguage: users.preferredLanguage,
-        roles: users.roles,
-        active: users.active,
-        isManager,
-      })
-      .from(sessions)
-      .innerJoin(users, eq(sessions.userId, users.id))
-      .where(eq(sessions.id, sessionId))
-      .limit(1);
+    const hasExtras = handoff !== null && Object.keys(handoff.extras).length > 0;
+    // Without extras (the autosave, the API, most actions) the statement is prepared once and only executed.
+    const [row] = hasExtras
+      ? await sessionAndUserQuery(getDb(), handoff.extras).where(eq(sessions.id, sessionId)).limit(1)
+      : await preparedSessionAndUser(getDb()).execute({ sessionId });
     if (!row) return [null, null];
     const { sessionId: id, userId, expiresAt, createdAt, ...all } = row as typeof row & Record<string, unknown>;
     const attributes = { ...all };
