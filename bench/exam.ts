@@ -21,6 +21,8 @@
 //
 // Settings (environment): BENCH_CANDIDATES (5000), BENCH_SECONDS (120), BENCH_SAVE_EVERY (10 seconds),
 // BENCH_SUBMIT_SECONDS (60), BENCH_CONNECTIONS (256 sockets at most, shared by the candidates),
+// BENCH_SAVE_THREADS (2: the candidates' saves are spread over this many worker threads, each with its
+// own event loop and a share of the sockets, so that the generator's own delays stay out of the figures),
 // BENCH_KILL=0 (no SIGKILL), BENCH_OPEN_PAGES=1 (each candidate also loads the track page before the
 // start and the exam page after it, as a browser does: three times the preparation),
 // BENCH_SKIP_BUILD=1 (use build/ as it is), BENCH_CPU_PROF=1 (each app process writes a .cpuprofile to
@@ -34,9 +36,23 @@ import path from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 import postgres from "postgres";
-import { Agent, request } from "undici";
+import { Worker } from "node:worker_threads";
+import { Agent } from "undici";
 import { buildIfNeeded } from "../scripts/build-if-needed.mjs";
 import { csrfForSession, EXAM_TRACK, LESSON_PATH, newSessionId, pageJavascript, printWeights, WEIGHT_BUDGET_BYTES, type PageWeight } from "./weight";
+import {
+  CookieJar,
+  failureKind,
+  loopDelayExcess,
+  MAX_TRIES,
+  RETRY_DELAY_MS,
+  send as send0,
+  sleep,
+  type Client,
+  type Failure,
+  type SavingCandidate,
+} from "./exam-client";
+import type { SaverInput, SaverOutput, SaverProgress } from "./exam-saver";
 import { freePort, printTable, start, stop } from "./lib";
 
 const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 5000);
@@ -51,50 +67,15 @@ const WORKERS = 2;
 const PREP_CONCURRENCY = 24;
 const TRACK = EXAM_TRACK;
 const TARGET_SAVE_P99_MS = 100;
-const RETRY_DELAY_MS = 500;
-const MAX_TRIES = 20;
+/** Threads the candidates' saves are spread over (each with its own event loop and socket pool). */
+const SAVE_THREADS = Math.max(1, Number(process.env.BENCH_SAVE_THREADS ?? 2));
+const LOOP_RESOLUTION_MS = 10;
 const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 // ---------------------------------------------------------------------------------------------------
 // A candidate: a cookie jar, an attempt, and what it sent and had acknowledged
 
-/** The cookies one browser holds (name → value), from Set-Cookie answers. */
-class CookieJar {
-  private cookies = new Map<string, string>();
-  constructor(initial: Record<string, string>) {
-    for (const [k, v] of Object.entries(initial)) this.cookies.set(k, v);
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-  store(setCookie: string | string[] | undefined) {
-    for (const line of typeof setCookie === "string" ? [setCookie] : (setCookie ?? [])) {
-      const [pair, ...attrs] = line.split(";");
-      const eq = pair!.indexOf("=");
-      if (eq < 1) continue;
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      if (value === "" || attrs.some((a) => /^\s*max-age=0\s*$/i.test(a))) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-}
-
-type Candidate = {
-  index: number;
-  userId: string;
-  jar: CookieJar;
-  csrf: string;
-  attemptId: string;
-  /** The answers each position may take (option ids in the attempt's order, or true/false). */
-  choices: string[][];
-  /** Per position: the last acknowledged answer, and answers sent after it without an acknowledgement. */
-  positions: Map<number, { lastAck: string | null; unacknowledged: Set<string> }>;
-  acked: { position: number; answer: string }[];
-  submitted: boolean;
-};
-
-type Failure = { phase: "prep" | "save" | "submit"; kind: string; at: number };
+type Candidate = SavingCandidate & { userId: string; submitted: boolean };
 
 const failures: Failure[] = [];
 const saveLatencies: number[] = [];
@@ -108,36 +89,8 @@ const failTimeline: number[] = [];
 let retriedSaves = 0;
 let saveStartedAt = 0;
 
-let agent: Agent;
-let base = "";
-
-type Reply = { status: number; headers: Record<string, string | string[] | undefined>; text: string; ms: number };
-
-async function send(c: { jar: CookieJar }, method: "GET" | "POST", urlPath: string, form?: URLSearchParams): Promise<Reply> {
-  const started = performance.now();
-  const res = await request(`${base}${urlPath}`, {
-    dispatcher: agent,
-    method,
-    headers: {
-      cookie: c.jar.header(),
-      "accept-language": "ja",
-      accept: method === "GET" ? "text/html" : "application/json, text/html",
-      ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
-    },
-    body: form?.toString(),
-  });
-  const text = await res.body.text();
-  const ms = performance.now() - started;
-  c.jar.store(res.headers["set-cookie"]);
-  return { status: res.statusCode, headers: res.headers, text, ms };
-}
-
-function failureKind(error: unknown): string {
-  const e = error as { code?: string; name?: string; message?: string };
-  return `network: ${e.code ?? e.name ?? "error"}`;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+let client: Client;
+const send = (c: { jar: CookieJar }, method: "GET" | "POST", urlPath: string, form?: URLSearchParams) => send0(client, c, method, urlPath, form);
 
 // ---------------------------------------------------------------------------------------------------
 // Seeding: candidates, their sessions (as lucia stores them) and an HR exemption from the courses
@@ -205,56 +158,6 @@ async function openExam(c: Candidate): Promise<void> {
       if (tries >= 5 || /CSRF/.test(String(error))) throw error;
       await sleep(RETRY_DELAY_MS * tries);
     }
-  }
-}
-
-function positionState(c: Candidate, position: number) {
-  let s = c.positions.get(position);
-  if (!s) c.positions.set(position, (s = { lastAck: null, unacknowledged: new Set() }));
-  return s;
-}
-
-/** One autosave as the page sends it, retried until acknowledged (or the save phase is long over). */
-async function save(c: Candidate, k: number, giveUpAt: number): Promise<void> {
-  const position = k % c.choices.length;
-  const options = c.choices[position]!;
-  const answer = options[(c.index + k * 7) % options.length]!;
-  const state = positionState(c, position);
-  state.unacknowledged.add(answer);
-  const form = new URLSearchParams({ csrf: c.csrf, position: String(position), at: String(position), setAnswer: "1", answer });
-  for (let tries = 1; tries <= MAX_TRIES && Date.now() < giveUpAt; tries++) {
-    if (tries > 1) retriedSaves++;
-    const second = Math.floor((Date.now() - saveStartedAt) / 1000);
-    try {
-      const reply = await send(c, "POST", `/exams/${c.attemptId}/answer`, form);
-      if (reply.status === 200 && reply.text.includes('"saved"')) {
-        saveLatencies.push(reply.ms);
-        saveSamples.push({ sentAt: Date.now() - reply.ms - saveStartedAt, ms: reply.ms });
-        state.lastAck = answer;
-        state.unacknowledged.clear();
-        c.acked.push({ position, answer });
-        ackTimeline[second] = (ackTimeline[second] ?? 0) + 1;
-        return;
-      }
-      failures.push({ phase: "save", kind: `HTTP ${reply.status}`, at: Date.now() });
-      failTimeline[second] = (failTimeline[second] ?? 0) + 1;
-      // A refusal the page would not retry (signed out, closed, invalid): stop.
-      if (reply.status >= 400 && reply.status < 500) return;
-    } catch (error) {
-      failures.push({ phase: "save", kind: failureKind(error), at: Date.now() });
-      failTimeline[second] = (failTimeline[second] ?? 0) + 1;
-    }
-    await sleep(RETRY_DELAY_MS);
-  }
-}
-
-async function savePhase(c: Candidate, endsAt: number) {
-  const offset = Math.random() * SAVE_EVERY_MS;
-  for (let k = 0; ; k++) {
-    const at = saveStartedAt + offset + k * SAVE_EVERY_MS;
-    if (at >= endsAt) return;
-    await sleep(at - Date.now());
-    await save(c, k, endsAt + 15_000);
   }
 }
 
@@ -433,8 +336,8 @@ export async function benchExam() {
       for (const m of String(d).matchAll(/ready on .*\(worker (\d+)\)/g)) readyAt.set(Number(m[1]), Date.now());
     });
     app.stderr?.on("data", (d: Buffer) => (appLog += String(d)));
-    base = `http://127.0.0.1:${appPort}`;
-    agent = new Agent({ connections: CONNECTIONS, keepAliveTimeout: 30_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
+    const base = `http://127.0.0.1:${appPort}`;
+    client = { base, agent: new Agent({ connections: CONNECTIONS, keepAliveTimeout: 30_000, headersTimeout: 30_000, bodyTimeout: 30_000 }) };
     // Both workers ready before anything starts: the second forks once the first is ready (start() waited
     // for that), and says so on its output.
     for (let i = 0; readyAt.size < WORKERS - 1; i++) {
@@ -502,9 +405,11 @@ export async function benchExam() {
         `${KILL ? `; one of the ${WORKERS} workers is killed with SIGKILL after ${SECONDS / 2} s` : ""}…`,
     );
     // The bench's own event-loop delay: a late timer or callback here inflates the latencies it records.
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    // The saves run in SAVE_THREADS threads (each measures its own loop); this one kills and submits.
+    const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loopDelay.enable();
-    saveStartedAt = Date.now();
+    // The threads start their saves at saveStartedAt: a moment after now, once they have loaded.
+    saveStartedAt = Date.now() + 2000;
     const saveEndsAt = saveStartedAt + SECONDS * 1000;
     let kill: { pid: number; at: number; replacementPid: number | null; replacementReadyAt: number | null } | null = null;
     const killer = KILL
@@ -523,12 +428,52 @@ export async function benchExam() {
           if (kill.replacementReadyAt) console.log(`  the primary's new worker ${kill.replacementPid} was ready ${((kill.replacementReadyAt - kill.at) / 1000).toFixed(1)} s after the kill`);
         })()
       : Promise.resolve();
+    const progress = Array.from({ length: SAVE_THREADS }, () => ({ acknowledged: 0, failed: 0 }));
     const ticker = setInterval(() => {
       const s = Math.floor((Date.now() - saveStartedAt) / 1000);
-      process.stdout.write(`\r  ${s} s: ${saveLatencies.length.toLocaleString("en")} saves acknowledged, ${failures.filter((f) => f.phase === "save").length} failed requests, load ${load().toFixed(1)}   `);
+      const acknowledged = progress.reduce((n, p) => n + p.acknowledged, 0);
+      const failed = progress.reduce((n, p) => n + p.failed, 0);
+      process.stdout.write(`\r  ${s} s: ${acknowledged.toLocaleString("en")} saves acknowledged, ${failed} failed requests, load ${load().toFixed(1)}   `);
     }, 5000);
-    await Promise.all([...candidates.map((c) => savePhase(c, saveEndsAt)), killer]);
+    const threadLoops = await Promise.all([...Array.from({ length: SAVE_THREADS }, (_, t) => saveThread(t)), killer.then(() => null)]);
     clearInterval(ticker);
+
+    /** One save thread with every SAVE_THREADS-th candidate; what it recorded is merged into this thread's figures. */
+    async function saveThread(t: number): Promise<SaverOutput["loopDelayMs"]> {
+      const mine = candidates.filter((c) => c.index % SAVE_THREADS === t);
+      const input: SaverInput = {
+        entry: new URL("./exam-saver.ts", import.meta.url).href,
+        base,
+        connections: Math.ceil(CONNECTIONS / SAVE_THREADS),
+        saveStartedAt,
+        saveEndsAt,
+        saveEveryMs: SAVE_EVERY_MS,
+        candidates: mine.map((c) => ({ index: c.index, cookies: c.jar.entries(), csrf: c.csrf, attemptId: c.attemptId, choices: c.choices })),
+      };
+      const out = await new Promise<SaverOutput>((resolve, reject) => {
+        const worker = new Worker(new URL("./exam-saver-boot.mjs", import.meta.url), { workerData: input });
+        worker.on("message", (m: SaverOutput | SaverProgress) => {
+          if (m.kind === "progress") progress[t] = m;
+          else resolve(m);
+        });
+        worker.on("error", reject);
+        worker.on("exit", (code) => reject(new Error(`save thread ${t} exited (${code}) before reporting`)));
+      });
+      const byIndex = new Map(mine.map((c) => [c.index, c]));
+      for (const r of out.candidates) {
+        const c = byIndex.get(r.index)!;
+        c.jar = new CookieJar(r.cookies);
+        c.positions = new Map(r.positions.map(([p, lastAck, unacknowledged]) => [p, { lastAck, unacknowledged: new Set(unacknowledged) }]));
+        c.acked = r.acked;
+      }
+      failures.push(...out.record.failures);
+      for (const x of out.record.latencies) saveLatencies.push(x);
+      for (const x of out.record.samples) saveSamples.push(x);
+      out.record.ackTimeline.forEach((n, i) => (ackTimeline[i] = (ackTimeline[i] ?? 0) + (n ?? 0)));
+      out.record.failTimeline.forEach((n, i) => (failTimeline[i] = (failTimeline[i] ?? 0) + (n ?? 0)));
+      retriedSaves += out.record.retried;
+      return out.loopDelayMs;
+    }
     const saveSeconds = (Date.now() - saveStartedAt) / 1000;
     console.log(`\nSubmitting: every candidate within ${SUBMIT_SECONDS} s…`);
     const submitStartedAt = Date.now();
@@ -536,7 +481,16 @@ export async function benchExam() {
     const submitSeconds = (Date.now() - submitStartedAt) / 1000;
     const loadAfter = load();
     loopDelay.disable();
-    const benchLoop = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+    // Excess over the sampling interval (an idle loop reads the interval itself): the main thread, and the save threads' worst.
+    const mainLoop = loopDelayExcess(loopDelay, LOOP_RESOLUTION_MS);
+    const saverLoops = threadLoops.filter((l): l is NonNullable<typeof l> => l !== null);
+    const benchLoop = {
+      p50: Math.max(...saverLoops.map((l) => l.p50)),
+      p99: Math.max(...saverLoops.map((l) => l.p99)),
+      max: Math.max(...saverLoops.map((l) => l.max)),
+      mainThread: mainLoop,
+      threads: saverLoops,
+    };
     const killInfo = kill as { pid: number; at: number; replacementPid: number | null; replacementReadyAt: number | null } | null;
 
     if (BREAK === "lose-save") {
@@ -550,7 +504,7 @@ export async function benchExam() {
     console.log("Checking the database…");
     const check = await checkDatabase(db, candidates);
     await db.end();
-    await agent.close();
+    await client.agent.close();
     await stop(app);
     children.pop();
 
@@ -618,7 +572,10 @@ export async function benchExam() {
       ["saves/s / bare full load", ratio(savesPerSecond, bareFull.requestsPerSecond), "", "", "", "", ""],
     ]);
     console.log(`Save p99 (ms) of the saves sent in each 10 s: ${p99By10s.join(" ")}`);
-    console.log(`The bench's own event-loop delay (part of every latency it records): p50 ${ms(benchLoop.p50)} ms, p99 ${ms(benchLoop.p99)} ms, max ${ms(benchLoop.max)} ms`);
+    console.log(
+      `The bench's own event-loop delay beyond its ${LOOP_RESOLUTION_MS} ms sampling (part of every latency it records), worst of its ${SAVE_THREADS} save threads: ` +
+        `p50 ${ms(benchLoop.p50)} ms, p99 ${ms(benchLoop.p99)} ms, max ${ms(benchLoop.max)} ms (main thread, start-up and submits: p99 ${ms(mainLoop.p99)} ms)`,
+    );
     console.log("");
     if (killInfo) {
       const window = ackTimeline.slice(Math.max(0, Math.floor((killInfo.at - saveStartedAt) / 1000) - 2), Math.floor((killInfo.at - saveStartedAt) / 1000) + 12);
