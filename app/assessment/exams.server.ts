@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
 import { getDb, preparedSql, rowsOf, type Transaction } from "#db/client.server";
+import { env } from "~/env.server";
 import { examAnswers, examAttempts, examEvents, type AttemptEventKind, type AttemptItemRow } from "#db/schema";
 import { awardCertificate, hasCourseExemption, latestCertificate } from "~/certification/certificates.server";
 import { displayText, getReleaseByNumber, requireRelease, type LoadedRelease } from "~/content/release.server";
@@ -438,24 +439,9 @@ export async function saveExamAnswer(input: {
   now?: Date;
 }): Promise<SaveResult> {
   const now = input.now ?? new Date();
-  if (!ATTEMPT_ID.test(input.attemptId) || !Number.isInteger(input.position) || input.position < 0 || input.position > 1000) {
-    return { kind: "not-found" };
-  }
-  const meta = await attemptMeta(input.attemptId);
-  if (!meta || meta.userId !== input.userId) return { kind: "not-found" };
-  const item = meta.items[input.position];
-  if (!item || (input.at !== undefined && (!Number.isInteger(input.at) || !meta.items[input.at]))) return { kind: "invalid" };
-  let answer: string[] | undefined;
-  let invalid = false;
-  if (input.answer) {
-    if (input.answer.length === 0) answer = [];
-    else {
-      const [question] = pinnedQuestions(await pinnedRelease(meta.releaseNumber), [item]);
-      const normalized = normalizeAnswer(question!, input.answer);
-      if (normalized) answer = normalized;
-      else invalid = true;
-    }
-  }
+  const checked = await checkSave(input);
+  if (checked.kind !== "checked") return checked;
+  const { answer, invalid } = checked;
   // An answer that names no option is refused — but a late or finished attempt is reported as such first.
   const outcome = invalid ? null : await saveStatement(input.attemptId, input.userId, input.position, input.at ?? input.position, answer, input.flagged, now);
   if (outcome) return outcome;
@@ -470,14 +456,27 @@ export async function saveExamAnswer(input: {
   return { kind: "deadline-passed" };
 }
 
-/** The save statement of each shape (an answer, a flag, or both), prepared once per database. */
-function saveStatementFor(setsAnswer: boolean, setsFlag: boolean) {
+/**
+ * The save statement of each shape (an answer, a flag, or both), prepared once per database. With
+ * `checksSession`, the attempt is updated only when the session is the owner's, live, of an active person
+ * and not yet due for lucia's sliding renewal (`renewBefore`, `createdAfter`): the autosave's common
+ * case in one round trip (saveWithSession).
+ */
+function saveStatementFor(setsAnswer: boolean, setsFlag: boolean, checksSession = false) {
   const kind: AttemptEventKind = setsAnswer ? "save" : "flag";
   const p = (name: string) => sql.placeholder(name);
-  return preparedSql(getDb(), `exam_save_${setsAnswer ? "a" : ""}${setsFlag ? "f" : ""}`, () => sql`
+  const owner = checksSession
+    ? sql`(
+        select s.user_id from sessions s join users u on u.id = s.user_id
+        where s.id = ${p("sessionId")}::text and s.user_id = ${p("userId")}::text and u.active
+          and s.expires_at > ${p("renewBefore")}::timestamptz and s.created_at > ${p("createdAfter")}::timestamptz
+      )`
+    : sql`${p("userId")}::text`;
+  const name = `exam_save_${setsAnswer ? "a" : ""}${setsFlag ? "f" : ""}${checksSession ? "_s" : ""}`;
+  return preparedSql(getDb(), name, () => sql`
     with attempt as (
       update exam_attempts set position = ${p("at")}::smallint
-      where id = ${p("attemptId")}::text and user_id = ${p("userId")}::text and status = 'open' and deadline > ${p("savedAt")}::timestamptz
+      where id = ${p("attemptId")}::text and user_id = ${owner} and status = 'open' and deadline > ${p("savedAt")}::timestamptz
       returning id
     ), answer as (
       insert into exam_answers (attempt_id, position, answer, flagged, saved_at)
@@ -507,10 +506,12 @@ async function saveStatement(
   answer: string[] | undefined,
   flagged: boolean | undefined,
   now: Date,
+  session?: { id: string; renewBefore: Date; createdAfter: Date },
 ): Promise<{ kind: "saved"; savedAt: string } | null> {
   const savedAt = now.toISOString();
   const details = { position, ...(answer ? { answer } : {}), ...(flagged !== undefined ? { flagged } : {}) };
-  const result = await saveStatementFor(answer !== undefined, flagged !== undefined).execute({
+  const result = await saveStatementFor(answer !== undefined, flagged !== undefined, session !== undefined).execute({
+    ...(session ? { sessionId: session.id, renewBefore: session.renewBefore.toISOString(), createdAfter: session.createdAfter.toISOString() } : {}),
     attemptId,
     userId,
     at,
@@ -521,6 +522,64 @@ async function saveStatement(
     details: JSON.stringify(details),
   });
   return rowsOf<{ id: string }>(result).length > 0 ? { kind: "saved", savedAt } : null;
+}
+
+type SaveInput = { userId?: string; attemptId: string; position: number; answer?: readonly string[]; at?: number };
+
+/**
+ * What a save can decide before the database: the attempt exists (and is the person's, when known),
+ * the positions are the attempt's, the answer normalised — or `invalid` when it names no option.
+ */
+async function checkSave(
+  input: SaveInput,
+): Promise<{ kind: "not-found" } | { kind: "invalid" } | { kind: "checked"; meta: AttemptMeta; answer: string[] | undefined; invalid: boolean }> {
+  if (!ATTEMPT_ID.test(input.attemptId) || !Number.isInteger(input.position) || input.position < 0 || input.position > 1000) {
+    return { kind: "not-found" };
+  }
+  const meta = await attemptMeta(input.attemptId);
+  if (!meta || (input.userId !== undefined && meta.userId !== input.userId)) return { kind: "not-found" };
+  const item = meta.items[input.position];
+  if (!item || (input.at !== undefined && (!Number.isInteger(input.at) || !meta.items[input.at]))) return { kind: "invalid" };
+  let answer: string[] | undefined;
+  let invalid = false;
+  if (input.answer) {
+    if (input.answer.length === 0) answer = [];
+    else {
+      const [question] = pinnedQuestions(await pinnedRelease(meta.releaseNumber), [item]);
+      const normalized = normalizeAnswer(question!, input.answer);
+      if (normalized) answer = normalized;
+      else invalid = true;
+    }
+  }
+  return { kind: "checked", meta, answer, invalid };
+}
+
+/**
+ * The autosave's common case in one statement: the session (by id, as the cookie holds it) is checked
+ * in the save itself. Saves only when the session is live, of an active person who owns the attempt,
+ * and not due for lucia's sliding renewal; the attempt open and before its deadline; the input valid.
+ * Anything else returns null and writes nothing: the caller then takes the ordinary path (the session
+ * through lucia, then saveExamAnswer), which decides and says why.
+ */
+export async function saveWithSession(input: {
+  sessionId: string;
+  attemptId: string;
+  position: number;
+  answer?: readonly string[];
+  flagged?: boolean;
+  at?: number;
+  now?: Date;
+}): Promise<{ kind: "saved"; savedAt: string } | null> {
+  const now = input.now ?? new Date();
+  const checked = await checkSave(input);
+  if (checked.kind !== "checked" || checked.invalid) return null;
+  const { sessionIdleMs, sessionMaxAgeMs } = env();
+  return saveStatement(input.attemptId, checked.meta.userId, input.position, input.at ?? input.position, checked.answer, input.flagged, now, {
+    id: input.sessionId,
+    // lucia extends a session once less than half of its idle time is left: such a session goes through lucia.
+    renewBefore: new Date(now.getTime() + sessionIdleMs / 2),
+    createdAfter: new Date(now.getTime() - sessionMaxAgeMs),
+  });
 }
 
 export type SubmitResult = { kind: "not-found" } | { kind: "finished"; passed: boolean; already: boolean };

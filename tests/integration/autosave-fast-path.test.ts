@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "#db/client.server";
-import { examAnswers, examAttempts, examEvents, sessions } from "#db/schema";
+import { examAnswers, examAttempts, examEvents, sessions, users } from "#db/schema";
 import { API_CSP } from "~/access/api-fast-path.server";
 import { withAutosaveFastPath } from "~/assessment/autosave-fast-path.server";
 import { startExam } from "~/assessment/exams.server";
@@ -157,6 +157,29 @@ describe("the autosave fast path", () => {
     expect(await same(attemptId, { cookie, body: form({ csrf: token, ...ok }) })).toBe(401);
     expect(await events(attemptId, "save")).toBe(0);
     expect(passedOn).toEqual([]);
+  });
+
+  it("keeps lucia's session rules in the one-statement save: renews a session due for it, refuses one past its lifetime", async () => {
+    const { attemptId, questions, cookie, token } = await setup();
+    const sessionId = cookie.split("=")[1]!;
+    const ok = { csrf: token, position: "0", setAnswer: "1", answer: anOption(questions[0]!) };
+    // Less than half of the idle time left: the save goes through lucia, which extends the session.
+    const soon = new Date(Date.now() + 60_000);
+    await getDb().update(sessions).set({ expiresAt: soon }).where(eq(sessions.id, sessionId));
+    expect(await same(attemptId, { cookie, body: form(ok) })).toBe(200);
+    const [renewed] = await getDb().select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.id, sessionId));
+    expect(renewed!.expiresAt.getTime()).toBeGreaterThan(soon.getTime() + 60_000);
+    // Signed in longer ago than the absolute lifetime (however active): signed out, nothing saved.
+    await getDb().update(sessions).set({ createdAt: new Date(Date.now() - 400 * 86_400_000) }).where(eq(sessions.id, sessionId));
+    const before = await events(attemptId, "save");
+    const fast = await viaFastPath(attemptId, { cookie, body: form(ok) });
+    expect({ status: fast.status, body: JSON.parse(fast.body) }).toEqual({ status: 401, body: { kind: "signed-out" } });
+    expect(await events(attemptId, "save")).toBe(before);
+    // A deactivated person's live session saves nothing either.
+    const other = await setup();
+    await getDb().update(users).set({ active: false }).where(eq(users.id, other.learner.id));
+    expect(await same(other.attemptId, { cookie: other.cookie, body: form({ ...ok, csrf: other.token, answer: anOption(other.questions[0]!) }) })).toBe(401);
+    expect(await events(other.attemptId, "save")).toBe(0);
   });
 
   it("refuses a late save as the route does, and the attempt is finished with what was saved in time", async () => {
