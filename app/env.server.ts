@@ -16,6 +16,17 @@ const optional = <T extends z.ZodTypeAny>(schema: T) =>
 
 const flag = optional(z.enum(["0", "1"], { message: 'must be "0" or "1"' }));
 
+/** How long a kept page may be shown (seconds, default 60, at most an hour; 0 turns its cache off). */
+const cacheMaxAgeSeconds = () =>
+  optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, "must be a whole number of seconds (0 turns the cache off)")
+      .transform(Number)
+      .pipe(z.number().int().max(3600, "must be at most 3600 seconds")),
+  ).transform((v) => v ?? 60);
+
 const positiveNumber = (unit: string, max: number) =>
   z
     .string()
@@ -106,23 +117,9 @@ export const envSchema = z.object({
   SESSION_MAX_AGE_DAYS: optional(positiveNumber("days", 90)).transform((v) => v ?? 7),
   SESSION_IDLE_HOURS: optional(positiveNumber("hours", 24 * 90)).transform((v) => v ?? 12),
   /** How old the HR dashboard's figures may be when shown (seconds; 0 turns its cache off). */
-  HR_DASHBOARD_MAX_AGE_SECONDS: optional(
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, "must be a whole number of seconds (0 turns the cache off)")
-      .transform(Number)
-      .pipe(z.number().int().max(3600, "must be at most 3600 seconds")),
-  ).transform((v) => v ?? 60),
+  HR_DASHBOARD_MAX_AGE_SECONDS: cacheMaxAgeSeconds(),
   /** How old a page of the manager's team view may be when shown (seconds; 0 turns its cache off). */
-  TEAM_VIEW_MAX_AGE_SECONDS: optional(
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, "must be a whole number of seconds (0 turns the cache off)")
-      .transform(Number)
-      .pipe(z.number().int().max(3600, "must be at most 3600 seconds")),
-  ).transform((v) => v ?? 60),
+  TEAM_VIEW_MAX_AGE_SECONDS: cacheMaxAgeSeconds(),
   /**
    * Scales the minimum reading time before "read to the end" counts (1 = a quarter of the lesson's
    * minutes, 20 s to 3 min). Lower it only for demos and automated browser tests.

@@ -423,13 +423,8 @@ export type SaveResult =
   /** Arrived after the deadline: refused, and the attempt is finalised with what was saved in time. */
   | { kind: "deadline-passed" };
 
-/**
- * Saves one answer (or a flag, or clears an answer with an empty list) and where the learner is. Cheap
- * on purpose — one short transaction, no page data — because every candidate saves every few seconds.
- * The attempt row is locked by the first statement, so a save and a submit never interleave.
- */
-export async function saveExamAnswer(input: {
-  userId: string;
+/** One question's change in a save: its answer, its flag or both, and where the learner is now. */
+type SaveChange = {
   attemptId: string;
   position: number;
   answer?: readonly string[];
@@ -437,7 +432,14 @@ export async function saveExamAnswer(input: {
   /** Where the learner is now (to resume there); defaults to `position`. */
   at?: number;
   now?: Date;
-}): Promise<SaveResult> {
+};
+
+/**
+ * Saves one answer (or a flag, or clears an answer with an empty list) and where the learner is. Cheap
+ * on purpose — one short transaction, no page data — because every candidate saves every few seconds.
+ * The attempt row is locked by the first statement, so a save and a submit never interleave.
+ */
+export async function saveExamAnswer(input: SaveChange & { userId: string }): Promise<SaveResult> {
   const now = input.now ?? new Date();
   const checked = await checkSave(input);
   if (checked.kind !== "checked") return checked;
@@ -561,15 +563,7 @@ async function checkSave(
  * Anything else returns null and writes nothing: the caller then takes the ordinary path (the session
  * through lucia, then saveExamAnswer), which decides and says why.
  */
-export async function saveWithSession(input: {
-  sessionId: string;
-  attemptId: string;
-  position: number;
-  answer?: readonly string[];
-  flagged?: boolean;
-  at?: number;
-  now?: Date;
-}): Promise<{ kind: "saved"; savedAt: string } | null> {
+export async function saveWithSession(input: SaveChange & { sessionId: string }): Promise<{ kind: "saved"; savedAt: string } | null> {
   const now = input.now ?? new Date();
   const checked = await checkSave(input);
   if (checked.kind !== "checked" || checked.invalid) return null;

@@ -27,12 +27,15 @@ describe("the environment", () => {
     expect(env.HR_DASHBOARD_MAX_AGE_SECONDS).toBe(60);
   });
 
-  it("takes the HR dashboard's max age in whole seconds, 0 turning its cache off", () => {
-    expect(parseEnv({ HR_DASHBOARD_MAX_AGE_SECONDS: "0" }).HR_DASHBOARD_MAX_AGE_SECONDS).toBe(0);
-    expect(parseEnv({ HR_DASHBOARD_MAX_AGE_SECONDS: "300" }).HR_DASHBOARD_MAX_AGE_SECONDS).toBe(300);
-    expect(problemsOf({ HR_DASHBOARD_MAX_AGE_SECONDS: "1.5" })[0]).toMatch(/^HR_DASHBOARD_MAX_AGE_SECONDS: must be a whole number of seconds/);
-    expect(problemsOf({ HR_DASHBOARD_MAX_AGE_SECONDS: "-1" })[0]).toMatch(/^HR_DASHBOARD_MAX_AGE_SECONDS: /);
-    expect(problemsOf({ HR_DASHBOARD_MAX_AGE_SECONDS: "86400" })[0]).toMatch(/^HR_DASHBOARD_MAX_AGE_SECONDS: must be at most 3600/);
+  it("takes the HR dashboard's and the team view's max ages in whole seconds, 0 turning a cache off", () => {
+    for (const name of ["HR_DASHBOARD_MAX_AGE_SECONDS", "TEAM_VIEW_MAX_AGE_SECONDS"] as const) {
+      expect(parseEnv({})[name]).toBe(60);
+      expect(parseEnv({ [name]: "0" })[name]).toBe(0);
+      expect(parseEnv({ [name]: "300" })[name]).toBe(300);
+      expect(problemsOf({ [name]: "1.5" })[0]).toMatch(new RegExp(`^${name}: must be a whole number of seconds`));
+      expect(problemsOf({ [name]: "-1" })[0]).toMatch(new RegExp(`^${name}: `));
+      expect(problemsOf({ [name]: "86400" })[0]).toMatch(new RegExp(`^${name}: must be at most 3600`));
+    }
   });
 
   it("decides Secure cookies in one place: production, unless INSECURE_COOKIES=1", () => {
