@@ -57,7 +57,11 @@ export function openDatabase(config: DatabaseConfig): Handle {
   if (config.url) {
     // JIT off: the planner overestimates recursive org-chart queries (reporting lines, department trees) and
     // spent 1–3 s compiling plans that run in milliseconds. Our queries are short OLTP and report queries.
-    const client = postgres(config.url, { max: 10, onnotice: () => {}, connection: { jit: "off" } });
+    // connect_timeout 5 s (postgres.js waits 30 s): when the server refuses a new connection during its
+    // startup (a database not accepting connections, a failover), postgres.js retries at once and a query
+    // can wait on that connection until the timeout (porsager/postgres#1193) — a reader would wait half a
+    // minute for the error page, and for pages again once the database is back.
+    const client = postgres(config.url, { max: 10, connect_timeout: 5, onnotice: () => {}, connection: { jit: "off" } });
     const db = drizzlePostgres(client, { schema, logger: countStatements });
     return {
       db,

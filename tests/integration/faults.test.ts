@@ -309,7 +309,7 @@ if (serverUrl) {
       });
       delete process.env.MANABI_SEED_DEMO;
       // What the server logs (each failure with its request id) is kept for the test, not printed.
-      console.error = (...values: unknown[]) => void logged.push(values.map((v) => (v instanceof Error ? `${v.name}: ${v.message}` : String(v))).join(" "));
+      console.error = (...values: unknown[]) => void logged.push(values.map((v) => (v instanceof Error ? `${v.name}: ${v.message}${v.cause instanceof Error ? ` (cause: ${v.cause.message})` : ""}` : String(v))).join(" "));
       await import("../../server.mjs");
       base = `http://127.0.0.1:${port}`;
       const deadline = Date.now() + 90_000;
@@ -356,7 +356,12 @@ if (serverUrl) {
 
         // The database is back: the app reconnects by itself, the session still holds.
         await admin.unsafe(`alter database "${database}" allow_connections true`);
-        await expect.poll(async () => (await home()).status, { timeout: 15_000, interval: 250 }).toBe(200);
+        await expect
+          .poll(async () => (await home()).status, { timeout: 15_000, interval: 250 })
+          .toBe(200)
+          .catch((error: Error) => {
+            throw new Error(`${error.message}\nThe app did not recover; its log ends:\n${logged.slice(-5).join("\n")}`);
+          });
         expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
         // Connections cut once more, with new ones allowed (a failover, a restart of PostgreSQL's backends):
