@@ -18,11 +18,21 @@ export type YamlQuestion = {
   explanation: { en: string; ja: string };
 };
 
+// Parsing every course's questions.yaml costs ~250 ms; the browser tests look up a key per question.
+// Kept per file, and parsed again when the file changed (a test may edit the content).
+const parsed = new Map<string, { mtimeMs: number; size: number; questions: YamlQuestion[] }>();
+
 export function bank(): YamlQuestion[] {
   const dir = path.join(inject("contentDir"), "courses");
   return fs.readdirSync(dir).flatMap((course) => {
     const file = path.join(dir, course, "questions.yaml");
-    return fs.existsSync(file) ? ((YAML.parse(fs.readFileSync(file, "utf8")) as { questions: YamlQuestion[] }).questions ?? []) : [];
+    if (!fs.existsSync(file)) return [];
+    const { mtimeMs, size } = fs.statSync(file);
+    const kept = parsed.get(file);
+    if (kept && kept.mtimeMs === mtimeMs && kept.size === size) return kept.questions;
+    const questions = (YAML.parse(fs.readFileSync(file, "utf8")) as { questions: YamlQuestion[] }).questions ?? [];
+    parsed.set(file, { mtimeMs, size, questions });
+    return questions;
   });
 }
 export const keyOf = (q: YamlQuestion): string[] => (Array.isArray(q.answer) ? q.answer.map(String) : [String(q.answer)]);
