@@ -55,13 +55,12 @@ const SECONDS = {
 // database paths. What a browser shows does not depend on the database: the database work under every
 // page is proven on both databases by the integration layer (each loader and action, the role × route
 // matrix, the fast paths compared request by request with the Remix routes). What stays here runs the
-// production server's own paths on postgres.js: the whole journey from a new learner to a certificate,
-// the exam (autosave answered before Express, with prepared statements; resume; the session ending
-// mid-exam), the API and hostile requests against the built server, the request id on error pages and
+// production server's own paths on postgres.js: the whole journey from a new learner to a certificate
+// (its exam saves every answer through the autosave answered before Express, with prepared statements;
+// resuming and a session ending mid-exam are proven on both databases by the integration layer), the API and hostile requests against the built server, the request id on error pages and
 // the security headers. MANABI_E2E_ALL=1 runs every file on the second pass too.
 const ON_BOTH_DATABASES = [
   "journey.test.ts",
-  "exams.test.ts",
   "api.test.ts",
   "hostile-requests.test.ts",
   "request-id.test.ts",
