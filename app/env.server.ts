@@ -138,6 +138,11 @@ export const envSchema = z.object({
       .trim()
       .regex(/^[A-Za-z0-9-]{1,100}$/, "must be an HTTP header name (letters, digits and hyphens), e.g. X-Forwarded-Email"),
   ).transform((v) => (v ?? "x-forwarded-email").toLowerCase()),
+  /**
+   * `off`: every access check (API, forward-auth) reads the database instead of the process's copy of
+   * people and certificates (app/access/people-replica.server.ts).
+   */
+  ACCESS_REPLICA: optional(z.enum(["on", "off"], { message: "must be on or off" })).transform((v) => v ?? "on"),
   /** The site's address for links in emails (invitations, reminders), e.g. https://manabi.example.co.jp. */
   PUBLIC_URL: optional(
     z

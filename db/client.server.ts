@@ -163,6 +163,11 @@ export function getDb(): Database {
   return databaseHandle().db;
 }
 
+/** The process-wide database if it is open, without opening it (a background task asks whether its handle is still the one). */
+export function openDb(): Database | null {
+  return (globalThis as GlobalWithDb)[globalKey]?.db ?? null;
+}
+
 export async function closeDatabase(): Promise<void> {
   const g = globalThis as GlobalWithDb;
   const handle = g[globalKey];

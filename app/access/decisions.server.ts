@@ -6,13 +6,17 @@ import type { Tool } from "~/content/types";
 import type { ApiPerson } from "./api-views";
 import { decideAccess, type AccessDecision, type CertificateInput, type NextStep } from "./decision";
 import { nextStepsFor } from "./next-steps.server";
+import { replicaPerson } from "./people-replica.server";
 
 /**
  * Feeds the access rule (`decision.ts`) from the database.
  *
- * Freshness across app processes: no decision or certificate is cached (only the built SQL of the
- * query). The person's status and certificates are read on every decision (one indexed query: `certificates_user_track_idx` starts with user_id), so a
- * revocation, an expiry or a new certificate counts in every process on the next call. The release
+ * Freshness across app processes: no decision is cached. A check by email or employee number (the API
+ * and forward-auth) reads the person and their certificates from the process's copy
+ * (people-replica.server.ts), which follows the database's changes within 1.5 s in every process and at
+ * once in the process that made them; when the copy cannot answer, and for pages (by id), they are read
+ * on every decision (one indexed query: `certificates_user_track_idx` starts with user_id). An expiry
+ * counts at the moment asked. The release
  * comes from the release cache, which asks the database for a newer number at least every 2 s, so a new
  * release — a raised requirement, a new tool, a removed track — applies in every process within 2 s.
  */
@@ -73,6 +77,11 @@ function personQuery(by: "id" | "email" | "number", trackIds: readonly string[])
 
 /** The person (found by id, email or employee number) and their certificates of the given tracks, in any state, in one query. */
 async function loadPerson(ref: PersonRef, trackIds: readonly string[]): Promise<Person | null> {
+  if (!("id" in ref)) {
+    // The decision reads only the tool's tracks from the map, so the copy's full map serves as it is.
+    const copied = replicaPerson(ref.key);
+    if (copied !== undefined) return copied;
+  }
   const [by, key] = "id" in ref ? (["id", ref.id] as const) : isEmailKey(ref.key) ? (["email", ref.key.toLowerCase()] as const) : (["number", ref.key] as const);
   const rows = await personQuery(by, [...trackIds].sort()).execute({ key });
   if (rows.length === 0) return null;

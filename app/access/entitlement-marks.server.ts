@@ -1,5 +1,6 @@
 import type { Transaction } from "#db/client.server";
 import { entitlementChecks } from "#db/schema";
+import { noteLocalAccessChanges } from "./people-replica.server";
 
 /**
  * Marks people whose entitlements to AI tools must be decided again, in the transaction that changes
@@ -9,6 +10,8 @@ import { entitlementChecks } from "#db/schema";
  */
 export async function markEntitlementsStale(tx: Transaction, userIds: readonly string[]): Promise<void> {
   const ids = [...new Set(userIds)];
+  // This process's access checks read these people from the database until its copy has them again.
+  noteLocalAccessChanges(ids);
   for (let i = 0; i < ids.length; i += 1000) {
     await tx
       .insert(entitlementChecks)

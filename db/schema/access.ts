@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./org";
 
 /** What an API token may read: the access decisions, or the entitlement event feed (later). */
@@ -69,6 +69,27 @@ export const entitlements = pgTable(
     index("entitlements_valid_until_idx").on(t.validUntil).where(sql`${t.allowed}`),
     index("entitlements_expiring_from_idx").on(t.expiringFrom).where(sql`${t.allowed}`),
   ],
+);
+
+/**
+ * What changed under the access check's in-memory copy of people and certificates
+ * (app/access/people-replica.server.ts): one row per person whose email, employee number, status or
+ * certificates changed, written by triggers on `users` and `certificates` (migration 0012) in the
+ * changing transaction, whatever wrote it. `txid` is that transaction's id, so a reader can tell the
+ * changes committed before its snapshot from those still in flight. Rows older than an hour are pruned.
+ */
+export const accessChanges = pgTable(
+  "access_changes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** No foreign key: a deleted person's change is logged too. */
+    userId: text("user_id").notNull(),
+    txid: bigint("txid", { mode: "number" })
+      .notNull()
+      .default(sql`(pg_current_xact_id()::text::bigint)`),
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("access_changes_txid_idx").on(t.txid), index("access_changes_changed_at_idx").on(t.changedAt)],
 );
 
 /** People whose entitlements must be decided again (a certificate or their status changed). */

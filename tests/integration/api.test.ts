@@ -181,7 +181,7 @@ describe("GET /api/v1/access", () => {
     });
   });
 
-  it("denies at once after a revocation, and an inactive person", async () => {
+  it("denies at once after a revocation here, and within 2 s a person deactivated elsewhere", async () => {
     const person = await createUser({ employeeNumber: "E1003" });
     const hr = await createUser({ roles: ["hr"] });
     const cert = await recordExternalCertificate({ userId: person.id, track: safeUse, passedAt: new Date(Date.now() - DAY), evidence: "x", actorId: hr.id });
@@ -190,12 +190,20 @@ describe("GET /api/v1/access", () => {
     const body = await conforms(await callLoader(access.loader, `${ACCESS}?user=E1003&tool=chat`), ACCESS, "get");
     expect(body.missingTracks).toEqual([{ trackId: "t-safe", reason: "certificate-revoked", nextStep: expect.any(Object) }]);
 
+    // Written straight to the database, as another app process (or a script) would: every process's
+    // access checks follow within 2 s (the people copy reads the change log every 0.5 s).
     await getDb().update(users).set({ active: false }).where(eq(users.id, certified.id));
     try {
+      await expect
+        .poll(async () => (await callLoader(access.loader, `${ACCESS}?user=E1001&tool=chat`)).json(), { timeout: 2_000, interval: 100 })
+        .toMatchObject({ allowed: false, user: { active: false } });
       const inactive = await conforms(await callLoader(access.loader, `${ACCESS}?user=E1001&tool=chat`), ACCESS, "get");
       expect(inactive).toMatchObject({ allowed: false, user: { active: false } });
     } finally {
       await getDb().update(users).set({ active: true }).where(eq(users.id, certified.id));
+      await expect
+        .poll(async () => (await callLoader(access.loader, `${ACCESS}?user=E1001&tool=chat`)).json(), { timeout: 2_000, interval: 100 })
+        .toMatchObject({ allowed: true });
     }
   });
 

@@ -88,3 +88,11 @@ describe("FORWARD_AUTH_USER_HEADER", () => {
     expect(() => parseEnv({ FORWARD_AUTH_USER_HEADER: "X Email:" })).toThrow(/FORWARD_AUTH_USER_HEADER: must be an HTTP header name/);
   });
 });
+
+describe("ACCESS_REPLICA", () => {
+  it("is on unless set to off, and refuses anything else", () => {
+    expect(parseEnv({}).ACCESS_REPLICA).toBe("on");
+    expect(parseEnv({ ACCESS_REPLICA: "off" }).ACCESS_REPLICA).toBe("off");
+    expect(() => parseEnv({ ACCESS_REPLICA: "no" })).toThrow(/ACCESS_REPLICA: must be on or off/);
+  });
+});
