@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
+import { lt, sql } from "drizzle-orm";
 import { getDb, openDb, preparedSql, rowsOf, type Database } from "#db/client.server";
+import { accessChanges } from "#db/schema";
 import { env } from "~/env.server";
 import type { CertificateInput } from "./decision";
 
@@ -31,9 +32,10 @@ import type { CertificateInput } from "./decision";
 
 export const POLL_MS = 500;
 export const FRESH_MS = 1_500;
-/** Log rows are kept this long; a process that has not read the log for half of it loads everything again. */
+/** Log rows are kept this long (the access worker prunes them); a process that has not read the log for half of it loads everything again. */
 const KEEP_MS = 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 1000;
+let lastPrunedAt = 0;
 /** A local change whose transaction never committed (rolled back) stops counting after this long. */
 const LOCAL_CHANGE_MS = 10 * 60 * 1000;
 
@@ -59,7 +61,6 @@ class PeopleReplica {
   private cursor = 0;
   private loaded = false;
   private lastPollStartedAt = 0;
-  private lastPrunedAt = 0;
   private polling: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** People changed by this process: person id → when (ms); read from the database until reloaded after that. */
@@ -111,10 +112,6 @@ class PeopleReplica {
     }
     this.lastPollStartedAt = startedAt;
     for (const [id, at] of this.localChanges) if (startedAt - at > LOCAL_CHANGE_MS) this.localChanges.delete(id);
-    if (startedAt - this.lastPrunedAt > PRUNE_EVERY_MS) {
-      this.lastPrunedAt = startedAt;
-      await this.db.execute(sql`delete from access_changes where changed_at < now() - make_interval(secs => ${KEEP_MS / 1000})`);
-    }
   }
 
   /** Everyone, after noting the snapshot's xmin: a change in flight now is read again by the next poll. */
@@ -265,4 +262,16 @@ export function noteLocalAccessChanges(userIds: readonly string[]): void {
   if (!enabled()) return;
   const db = openDb();
   if (db) replicas.get(db)?.noteLocalChanges(userIds);
+}
+
+/**
+ * Deletes log rows older than KEEP_MS, at most once a minute per process: called by the access worker,
+ * which runs in every app process whether or not anyone asks the API (the log grows with every change).
+ */
+export async function pruneAccessChanges(now = Date.now()): Promise<void> {
+  if (now - lastPrunedAt < PRUNE_EVERY_MS) return;
+  lastPrunedAt = now;
+  await getDb()
+    .delete(accessChanges)
+    .where(lt(accessChanges.changedAt, new Date(now - KEEP_MS)));
 }

@@ -4,9 +4,9 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, statementCount } from "#db/client.server";
-import { certificates, users } from "#db/schema";
+import { accessChanges, certificates, users } from "#db/schema";
 import { toolDecisionFor } from "~/access/decisions.server";
-import { FRESH_MS } from "~/access/people-replica.server";
+import { FRESH_MS, pruneAccessChanges } from "~/access/people-replica.server";
 import { recordExternalCertificate, revokeCertificate } from "~/certification/certificates.server";
 import { publishRelease } from "~/content/publish.server";
 import type { Tool, Track } from "~/content/types";
@@ -143,6 +143,23 @@ describe("the access check's copy of people and certificates", () => {
     expect(await allowed(person.employeeNumber!)).toBe(false);
     await getDb().execute(certificateInsert(person.id));
     await followsWithin(person.employeeNumber!, true);
+  });
+
+  it("keeps its change log for an hour: the access worker prunes older rows, once a minute", async () => {
+    const old = `u-old-${randomUUID()}`;
+    const recent = `u-recent-${randomUUID()}`;
+    await getDb().insert(accessChanges).values([
+      { userId: old, changedAt: new Date(Date.now() - 61 * 60 * 1000) },
+      { userId: recent, changedAt: new Date(Date.now() - 59 * 60 * 1000) },
+    ]);
+    const logged = async () => (await getDb().select({ userId: accessChanges.userId }).from(accessChanges)).map((r) => r.userId);
+    await pruneAccessChanges();
+    expect(await logged()).not.toContain(old);
+    expect(await logged()).toContain(recent);
+    // Within the minute, nothing is deleted again.
+    await getDb().insert(accessChanges).values({ userId: old, changedAt: new Date(Date.now() - 2 * 60 * 60 * 1000) });
+    await pruneAccessChanges();
+    expect(await logged()).toContain(old);
   });
 });
 
