@@ -9,8 +9,7 @@ import { toolDecisionFor } from "~/access/decisions.server";
 import { FRESH_MS, pruneAccessChanges } from "~/access/people-replica.server";
 import { recordExternalCertificate, revokeCertificate } from "~/certification/certificates.server";
 import { publishRelease } from "~/content/publish.server";
-import type { Tool, Track } from "~/content/types";
-import { makeBundle } from "../helpers/content";
+import { catalogTool, makeBundle, safeUseTrack } from "../helpers/content";
 import { createUser } from "../helpers/factories";
 
 /**
@@ -20,25 +19,8 @@ import { createUser } from "../helpers/factories";
  * answers sends no statement.
  */
 
-const exam = { timeLimitMinutes: 20, passPercent: 80, minimums: [], attempts: 3, retakeWaitHours: 24, blueprint: [{ domain: "d1", count: 1 }] };
-const safeUse: Track = {
-  id: "t-safe",
-  title: { en: "AI Safe Use", ja: "AI安全利用 基礎" },
-  summary: { en: "Safe use.", ja: "安全な利用です。" },
-  courses: ["c1"],
-  exam,
-  validityMonths: 12,
-  recertificationWindowDays: 60,
-};
-const chat: Tool = {
-  id: "chat",
-  name: { en: "Chat", ja: "チャット" },
-  vendor: { en: "In-house", ja: "自社運用" },
-  description: { en: "A tool.", ja: "ツールです。" },
-  dataClass: "internal",
-  requiredTracks: ["t-safe"],
-  guidance: null,
-};
+const safeUse = safeUseTrack;
+const chat = catalogTool("chat", ["t-safe"]);
 const DAY = 24 * 60 * 60 * 1000;
 /** The bound for a change made elsewhere; the copy's own is FRESH_MS (1.5 s). */
 const ELSEWHERE_MS = 2_000;
