@@ -25,9 +25,9 @@ import type { CertificateInput } from "./decision";
  * at or above that read's xmin, so the next read finds its rows once it commits — log ids alone would
  * miss a row whose transaction commits after one with a higher id. Rows read twice are skipped by id.
  *
- * Loaded lazily: the first check by key starts loading the copy in the background (two statements, about
- * 0.3 s for 50,000 people and their certificates) and the checks read the database meanwhile. ACCESS_REPLICA=off
- * turns the copy off (every check reads the database).
+ * Loaded lazily: the first check by key starts loading the copy in the background (two statements; about
+ * 43 MB of heap for 50,000 people with 50,000 certificates) and the checks read the database meanwhile.
+ * ACCESS_REPLICA=off turns the copy off (every check reads the database).
  */
 
 export const POLL_MS = 500;
