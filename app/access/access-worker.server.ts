@@ -4,8 +4,8 @@ import { deliverWebhooks } from "./webhooks.server";
 
 /**
  * Every few seconds in every app process: record entitlement changes (marked people, a new release,
- * expiries), send due webhook deliveries, and (once a minute) prune the access check's change log. Safe to run in several processes at once (row locks and
- * SKIP LOCKED leases); correctness does not depend on it — the feed records pending changes itself
+ * expiries), send due webhook deliveries, and (once a minute) prune the access check's change log.
+ * Safe to run in several processes at once (row locks and SKIP LOCKED leases); correctness does not depend on it — the feed records pending changes itself
  * before answering — it keeps webhooks close to real time.
  */
 const EVERY_MS = 5_000;

@@ -114,19 +114,27 @@ class PeopleReplica {
     for (const [id, at] of this.localChanges) if (startedAt - at > LOCAL_CHANGE_MS) this.localChanges.delete(id);
   }
 
+  /** The people with these ids (everyone when null) and all their certificates, in two statements. */
+  private async read(ids: string[] | null): Promise<[PersonRow[], CertificateRow[]]> {
+    const list = ids && sql.join(ids.map((id) => sql`${id}`), sql`, `);
+    const people = await this.db.execute<PersonRow>(
+      sql`select id, email, employee_number as "employeeNumber", active from users ${list ? sql`where id in (${list})` : sql``}`,
+    );
+    const certificates = await this.db.execute<CertificateRow>(
+      sql`select id, number, user_id as "userId", track_id as "trackId", valid_until as "validUntil", revoked_at as "revokedAt"
+          from certificates ${list ? sql`where user_id in (${list})` : sql``}`,
+    );
+    return [rowsOf<PersonRow>(people), rowsOf<CertificateRow>(certificates)];
+  }
+
   /** Everyone, after noting the snapshot's xmin: a change in flight now is read again by the next poll. */
   private async loadAll() {
     const cursor = await this.snapshotXmin();
-    const people = await this.db.execute<PersonRow>(
-      sql`select id, email, employee_number as "employeeNumber", active from users`,
-    );
-    const certificates = await this.db.execute<CertificateRow>(
-      sql`select id, number, user_id as "userId", track_id as "trackId", valid_until as "validUntil", revoked_at as "revokedAt" from certificates`,
-    );
+    const [people, certificates] = await this.read(null);
     this.people = new Map();
     this.byKey = new Map();
     this.seen = new Map();
-    this.put(rowsOf<PersonRow>(people), rowsOf<CertificateRow>(certificates));
+    this.put(people, certificates);
     this.cursor = cursor;
     this.loaded = true;
   }
@@ -165,15 +173,7 @@ class PeopleReplica {
   private async reload(ids: string[]) {
     for (let i = 0; i < ids.length; i += 5_000) {
       const batch = ids.slice(i, i + 5_000);
-      const list = sql.join(batch.map((id) => sql`${id}`), sql`, `);
-      const people = rowsOf<PersonRow>(
-        await this.db.execute<PersonRow>(sql`select id, email, employee_number as "employeeNumber", active from users where id in (${list})`),
-      );
-      const certificates = rowsOf<CertificateRow>(
-        await this.db.execute<CertificateRow>(
-          sql`select id, number, user_id as "userId", track_id as "trackId", valid_until as "validUntil", revoked_at as "revokedAt" from certificates where user_id in (${list})`,
-        ),
-      );
+      const [people, certificates] = await this.read(batch);
       for (const id of batch) this.remove(id);
       this.put(people, certificates);
     }
