@@ -9,6 +9,7 @@
 // The build is written by hand (ServerBuild: entry module, routes, assets manifest) instead of by
 // Vite: the reference has no client code to bundle, only the document request to answer.
 import cluster from "node:cluster";
+import fs from "node:fs";
 import { PassThrough } from "node:stream";
 import { createReadableStreamFromReadable, type ServerBuild } from "@remix-run/node";
 import { Links, Meta, Outlet, RemixServer, Scripts, useLoaderData } from "@remix-run/react";
@@ -22,7 +23,10 @@ const HTML_BYTES = Number(process.env.REFERENCE_HTML_BYTES ?? 40_000);
 const DATA_BYTES = Number(process.env.REFERENCE_DATA_BYTES ?? 30_000);
 const WORKERS = Number(process.env.WEB_CONCURRENCY ?? 1);
 
-// Text with the mix of a bilingual lesson: Japanese and English sentences, repeated with variation.
+// The page's text. With REFERENCE_TEXT_FILE (a JSON array of strings; `npm run bench` writes the text
+// of the measured lesson's course, each piece once), the reference says what the lessons say, so its
+// page compresses as the lesson's does (about 4:1) and costs the compressor what the lesson's costs.
+// Without it: synthetic sentences, the yardstick until 2026-12-01, whose repetition compresses about 23:1.
 const SENTENCES = [
   "生成AIは、学習したデータのパターンから新しい文章や画像を作り出します。",
   "出力は必ず人が確認し、社外秘の情報を入力してはいけません。",
@@ -31,7 +35,11 @@ const SENTENCES = [
   "社内の利用ルールに従い、承認されたツールだけを使います。",
   "A knowledge check asks one question and explains the answer.",
 ];
+const TEXTS: string[] | null = process.env.REFERENCE_TEXT_FILE
+  ? (JSON.parse(fs.readFileSync(process.env.REFERENCE_TEXT_FILE, "utf8")) as string[]).filter((t) => typeof t === "string" && t.length > 0)
+  : null;
 function paragraph(i: number): string {
+  if (TEXTS && TEXTS.length > 0) return TEXTS[i % TEXTS.length]!;
   let text = "";
   for (let j = 0; j < 4; j++) text += SENTENCES[(i * 7 + j * 3) % SENTENCES.length] + " ";
   return `${text}(${i})`;
@@ -42,7 +50,7 @@ const data = (() => {
   const items: { id: string; text: string }[] = [];
   let size = 0;
   for (let i = 0; size < DATA_BYTES; i++) {
-    const item = { id: `item-${i}`, text: paragraph(i + 1000) };
+    const item = { id: `item-${i}`, text: paragraph(TEXTS ? i : i + 1000) };
     items.push(item);
     size += Buffer.byteLength(JSON.stringify(item));
   }
@@ -50,7 +58,9 @@ const data = (() => {
 })();
 
 // How many paragraphs bring the page to HTML_BYTES (the data also travels in the page, as in Remix).
-const PARAGRAPH_BYTES = Buffer.byteLength(`<p>${paragraph(1)}</p>`);
+const PARAGRAPH_BYTES = TEXTS
+  ? TEXTS.reduce((n, t) => n + Buffer.byteLength(`<p>${t}</p>`), 0) / TEXTS.length
+  : Buffer.byteLength(`<p>${paragraph(1)}</p>`);
 const PARAGRAPHS = Math.max(1, Math.round((HTML_BYTES - DATA_BYTES * 1.15 - 1_000) / PARAGRAPH_BYTES));
 
 function Root() {
