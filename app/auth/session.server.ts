@@ -14,8 +14,9 @@ type SessionResult = { user: User; session: Session } | { user: null; session: n
 
 /**
  * Something a loader wants read together with the session, in the same statement: `column` is SQL over
- * the session's `users` row, `parse` turns its value into T, `fallback` reads it by itself (when the
- * session's statement had already been sent).
+ * the session's `users` row (the same SQL on every call, without parameters of its own: the statement
+ * is prepared once per set of rider names), `parse` turns its value into T, `fallback` reads it by
+ * itself (when the session's statement had already been sent).
  */
 export type SessionRider<T> = {
   name: string;

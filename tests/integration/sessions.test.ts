@@ -237,6 +237,25 @@ describe("signed cookies", () => {
     });
   });
 
+  it("follow Accept-Language without a cookie, the same answer every time a header comes again", async () => {
+    const detect = (accept: string | null) =>
+      detectLanguage(new Request("http://localhost/", { headers: accept === null ? {} : { "Accept-Language": accept } }));
+    const cases: [string | null, string][] = [
+      ["en-US,en;q=0.9", "en"],
+      ["ja-JP,ja;q=0.9,en;q=0.8", "ja"],
+      ["fr-FR,en;q=0.5", "en"],
+      ["de-DE", "ja"],
+      ["", "ja"],
+      [null, "ja"],
+      ["EN-gb", "en"],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [accept, language] of cases) expect([accept, await detect(accept)]).toEqual([accept, language]);
+    }
+    // A signed-in person's own choice wins over the header.
+    expect(await detectLanguage(new Request("http://localhost/", { headers: { "Accept-Language": "en" } }), { preferredLanguage: "ja" })).toBe("ja");
+  });
+
   it("ignore a forged (unsigned) language cookie and follow a genuine one", async () => {
     const headers = { "Accept-Language": "ja-JP,ja;q=0.9" };
     const unsigned = (await createCookie("manabi_lang").serialize("en")).split(";")[0]!;
