@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 // options, and the same tree matched again.
 const require = createRequire(import.meta.url);
 const router = require("@remix-run/router") as typeof import("@remix-run/router");
+// The package's ES module build is not patched: the original matching, to compare with.
+const original = (await import(require.resolve("@remix-run/router").replace(/router\.cjs\.js$/, "router.js"))) as typeof import("@remix-run/router");
 
 describe("the patched route matching", () => {
   it("is applied to the CommonJS build the server loads", () => {
@@ -47,4 +49,44 @@ describe("the patched route matching", () => {
     expect(router.matchRoutes(data.routes, "/learn/a")?.map((m) => m.route.id)).toEqual(["root", "course"]);
     data.dispose();
   });
+
+  it("passes over branches by their literal start exactly when the original matching finds no match in them", () => {
+    const tree = () => [
+      { id: "root", path: "", children: [
+        { id: "home", index: true },
+        { id: "learn", path: "learn", children: [
+          { id: "learn-index", index: true },
+          { id: "course", path: ":courseId" },
+          { id: "lesson", path: ":courseId/:lessonId" },
+        ] },
+        { id: "hr", path: "HR" },
+        { id: "hr-import", path: "hr/import" },
+        { id: "hr-person", path: "hr/people/:personId/edit" },
+        { id: "case", path: "Admin/Tokens", caseSensitive: true },
+        { id: "optional", path: "reports/:year?/summary" },
+        { id: "optional-static", path: "tools/catalog?/:toolId" },
+        { id: "dots", path: "files/v1.2/readme.txt" },
+        { id: "api", path: "api/v1/*" },
+        { id: "unicode", path: "学び/:id" },
+        { id: "layout", children: [{ id: "account", path: "account/password" }] },
+        { id: "splat", path: "*" },
+      ] },
+    ];
+    const paths = [
+      "/", "/learn", "/learn/", "/LEARN/genai", "/learn/genai/lesson-1", "/learn/genai/lesson-1/", "/learn//genai",
+      "/learnx", "/learn-more", "/hr", "/Hr/", "/hr/import", "/HR/IMPORT", "/hr/importx", "/hr/people/p1/edit",
+      "/hr/people//edit", "/Admin/Tokens", "/admin/tokens", "/reports/summary", "/reports/2026/summary",
+      "/tools/x", "/tools/catalog/x", "/files/v1.2/readme.txt", "/files/v1x2/readme.txt", "/api/v1", "/api/v1/access",
+      "/api/v1/", "/api", "/学び/1", "/%E5%AD%A6%E3%81%B3/1", "/account/password", "/account", "//learn", "/\u212Aearn",
+      "/learn/\u00e9t\u00e9", "/learn/%2F", "", "/nowhere/at/all",
+    ];
+    const ids = (r: typeof router, routes: ReturnType<typeof tree>, path: string) =>
+      r.matchRoutes(routes as never, path)?.map((m) => [m.route.id, m.pathname, m.pathnameBase, m.params]) ?? null;
+    const patchedTree = tree();
+    const originalTree = tree();
+    for (let round = 0; round < 2; round++) {
+      for (const path of paths) expect([path, ids(router, patchedTree, path)]).toEqual([path, ids(original, originalTree, path)]);
+    }
+  });
 });
+
