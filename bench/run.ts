@@ -10,7 +10,8 @@
 // page as a ratio to the reference and to the bare baseline, and the JavaScript the lesson page loads;
 // writes bench/results/<date>.json. Needs the PostgreSQL server (DATABASE_URL, default 127.0.0.1:5432).
 //
-// Settings (environment): BENCH_SECONDS (10 per run), BENCH_RUNS (3), BENCH_LEARNERS (300),
+// Settings (environment): BENCH_SECONDS (10 per run), BENCH_RUNS (3), BENCH_WARMUP_SECONDS (5, before the
+// runs of each scenario, not counted), BENCH_LEARNERS (300),
 // BENCH_WORKERS (app and reference worker processes; default one per core, as npm start),
 // BENCH_CPU_PROF=1 (profile one app worker with --cpu-prof while the lesson page is measured; the
 // profile is written to bench/results/profiles/ and its top costs printed).
@@ -29,6 +30,7 @@ import { freePort, printTable, signIn, start, stop } from "./lib";
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 300);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const WORKERS = process.env.BENCH_WORKERS ? Number(process.env.BENCH_WORKERS) : os.availableParallelism();
 const PROFILE = process.env.BENCH_CPU_PROF === "1";
 const CONNECTIONS = 16;
@@ -46,12 +48,12 @@ const BROWSER_HEADERS = {
 
 type Run = { requestsPerSecond: number; latencyP50: number; latencyP99: number; non2xx: number; errors: number; total: number };
 
-async function measureOnce(url: string, headers: Record<string, string>, cookies: string[] | null): Promise<Run> {
+async function measureOnce(url: string, headers: Record<string, string>, cookies: string[] | null, duration = DURATION): Promise<Run> {
   let n = 0;
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
     headers,
     requests: [
       {
@@ -77,6 +79,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** RUNS runs of one scenario; the median run (by requests/s) stands for it, all runs are kept. */
 async function measure(label: string, url: string, headers: Record<string, string>, cookies: string[] | null) {
   const runs: Run[] = [];
+  // A warm-up first, not counted: a freshly started server (the JIT, caches, the database's) answers its
+  // first seconds of load more slowly, and that would fall on whichever scenario happens to run first.
+  if (WARMUP > 0) {
+    process.stdout.write(`  ${label}: warm-up ${WARMUP} s… `);
+    console.log(`${(await measureOnce(url, headers, cookies, WARMUP)).requestsPerSecond.toFixed(0)} req/s (not counted)`);
+  }
   for (let i = 0; i < RUNS; i++) {
     process.stdout.write(`  ${label}: run ${i + 1}/${RUNS}… `);
     const run = await measureOnce(url, headers, cookies);
@@ -287,7 +295,7 @@ async function main() {
     const out = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg() },
-      settings: { connections: CONNECTIONS, durationSeconds: DURATION, runs: RUNS, workers, learners: LEARNERS, path: LESSON_PATH, headers: BROWSER_HEADERS },
+      settings: { connections: CONNECTIONS, durationSeconds: DURATION, warmupSeconds: WARMUP, runs: RUNS, workers, learners: LEARNERS, path: LESSON_PATH, headers: BROWSER_HEADERS },
       lesson: { ...lesson, wire: lessonWire.bytes, encoding: lessonWire.encoding, htmlBytes: sizes.htmlBytes, dataBytes: sizes.dataBytes },
       lessonWithoutCompression: lessonPlain,
       framework: { ...framework, text: "the lesson's", wire: refWire.bytes, encoding: refWire.encoding, htmlBytes: refPlain.bytes, plain: undefined },
