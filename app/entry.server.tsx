@@ -7,6 +7,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { i18nConfig, isLanguage, fallbackLanguage } from "./i18n/config";
 import { detectLanguage } from "./i18n/i18next.server";
+import { rememberPlainLookups } from "./i18n/memo-t";
 import { withoutNulBytes } from "./http/html-stream.server";
 import { logUnexpectedError } from "./http/unexpected-errors";
 import { NonceProvider } from "./ui/nonce";
@@ -31,7 +32,13 @@ function i18nFor(lng: string): Promise<I18n> {
   let instance = instances.get(lng);
   if (!instance) {
     const created = createInstance();
-    instance = created.use(initReactI18next).init({ ...i18nConfig, lng }).then(() => created);
+    instance = created
+      .use(initReactI18next)
+      .init({ ...i18nConfig, lng })
+      .then(() => {
+        rememberPlainLookups(created);
+        return created;
+      });
     instances.set(lng, instance);
   }
   return instance;
