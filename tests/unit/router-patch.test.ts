@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 
 // The server matches routes with @remix-run/router's CommonJS build, patched by patch-package
 // (patches/@remix-run+router+*.patch) to compile each path's matcher once and to rank a route tree's
-// branches once. These check that matching is unchanged by the caches: the same path compiled with other
-// options, and the same tree matched again.
+// branches once per shape of route tree, and to pass over branches whose literal start the path lacks.
+// These check that matching is unchanged by the caches: the same path compiled with other options, the
+// same tree and trees of the same shape matched again, against the package's unpatched build.
 const require = createRequire(import.meta.url);
 const router = require("@remix-run/router") as typeof import("@remix-run/router");
 // The package's ES module build is not patched: the original matching, to compare with.
@@ -87,6 +88,21 @@ describe("the patched route matching", () => {
     for (let round = 0; round < 2; round++) {
       for (const path of paths) expect([path, ids(router, patchedTree, path)]).toEqual([path, ids(original, originalTree, path)]);
     }
+    // Another tree of the same shape (the server makes one per request) is matched with the branches
+    // ranked for the first, and the matches hold its own route objects.
+    const sameShape = tree();
+    const routesOf = (routes: ReturnType<typeof tree>): object[] => routes.flatMap((r) => [r, ...routesOf((r as { children?: ReturnType<typeof tree> }).children ?? [])]);
+    const own = new Set(routesOf(sameShape));
+    for (const path of paths) {
+      expect([path, ids(router, sameShape, path)]).toEqual([path, ids(original, originalTree, path)]);
+      for (const m of router.matchRoutes(sameShape as never, path) ?? []) expect(own.has(m.route)).toBe(true);
+    }
+    // A tree of another shape is ranked by itself.
+    const changed = tree();
+    (changed[0]!.children as { id: string; path?: string }[]).unshift({ id: "learn-first", path: "learn/:courseId" });
+    const changedOriginal = tree();
+    (changedOriginal[0]!.children as { id: string; path?: string }[]).unshift({ id: "learn-first", path: "learn/:courseId" });
+    for (const path of paths) expect([path, ids(router, changed, path)]).toEqual([path, ids(original, changedOriginal, path)]);
   });
 });
 
