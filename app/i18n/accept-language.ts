@@ -1,5 +1,6 @@
 import Negotiator from "negotiator";
 import { LANGUAGES, type Language } from "./languages";
+import { isLanguage } from "./settings";
 
 /**
  * The language Manabi speaks that a browser's Accept-Language prefers most, or null for none: ranges by
@@ -11,5 +12,5 @@ import { LANGUAGES, type Language } from "./languages";
 export function languageFromAcceptLanguage(header: string | null | undefined): Language | null {
   if (!header) return null;
   const language = new Negotiator({ headers: { "accept-language": header } }).language([...LANGUAGES]);
-  return (LANGUAGES as readonly string[]).includes(language ?? "") ? (language as Language) : null;
+  return isLanguage(language) ? language : null;
 }
